@@ -1,0 +1,1 @@
+"""Conference and multi-institution meeting planner on OR-Tools CP-SAT."""
