@@ -1,0 +1,183 @@
+"""The ``planner`` command line (contract: shared/spec/cli.md).
+
+Exit codes: 0 done; 1 ``check`` found a broken rule; 2 the input could not be
+read or is not valid (every problem listed, never a traceback); 3 the input is
+valid but no schedule exists or none was found in the time limit; 4 an
+internal error (a bug: please report it; PLANNER_DEBUG=1 shows the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from planner.errors import InputError
+
+EXIT_OK, EXIT_BROKEN, EXIT_INPUT, EXIT_NO_SCHEDULE, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="planner", description="Plan a conference or a multi-institution meeting."
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("solve", help="read a workbook, solve, write the schedule")
+    s.add_argument("input", help="workbook (.xlsx) or folder of CSV files")
+    s.add_argument("--out", default="out", help="output folder (default: out/)")
+    s.add_argument("--time-limit", type=float, default=30.0, help="seconds of search (default 30)")
+    s.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
+    s.add_argument("--workers", type=int, default=0, help="search threads (default: 8, shared by the cores)")
+    s.add_argument("--previous", help="a schedule (schedule.csv) to start from")
+    s.add_argument("--quiet", action="store_true", help="do not show the search's progress")
+
+    c = sub.add_parser("check", help="check a schedule against every hard rule")
+    c.add_argument("input", help="workbook (.xlsx) or folder of CSV files")
+    c.add_argument("schedule", help="schedule.csv to check")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {"solve": cmd_solve, "check": cmd_check}
+    try:
+        return handlers[args.command](args)
+    except InputError as err:
+        _print_input_error(err)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+        return EXIT_NO_SCHEDULE
+    except Exception as err:  # a bug: say so in one line, never a wall of traceback
+        if os.environ.get("PLANNER_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"internal error: {type(err).__name__}: {err} (set PLANNER_DEBUG=1 for details)", file=sys.stderr
+        )
+        return EXIT_INTERNAL
+
+
+def _print_input_error(err: InputError) -> None:
+    n = len(err.issues)
+    print(f"The input is not valid: {n} problem{'s' if n != 1 else ''} found.", file=sys.stderr)
+    for issue in err.issues:
+        print(f"  - {issue}", file=sys.stderr)
+
+
+def _read(path: str):  # noqa: ANN202 - Problem, imported lazily to keep --help fast
+    from planner.reader import read_problem
+
+    return read_problem(path)
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from planner.checker import check
+    from planner.schedule_io import read_schedule, write_schedule_csv
+    from planner.solver import Options, Progress, solve
+
+    problem = _read(args.input)
+    previous = read_schedule(args.previous) if args.previous else None
+
+    def show(p: Progress) -> None:
+        gap = abs(p.objective - p.bound) / max(1.0, abs(p.objective))
+        print(
+            f"  {p.seconds:7.2f} s  schedule #{p.solutions:<3d} objective {p.objective:>10.0f}"
+            f"  bound {p.bound:>10.0f}  gap {gap:6.1%}",
+            flush=True,
+        )
+
+    print(
+        f"Solving {problem.event.name}: {len(problem.sessions)} sessions, "
+        f"{len(problem.participants)} participants, {len(problem.rooms)} rooms, {len(problem.days)} days "
+        f"(time limit {args.time_limit:g} s)",
+        flush=True,
+    )
+    options = Options(time_limit=args.time_limit, seed=args.seed, workers=args.workers, previous=previous)
+    result = solve(problem, options, on_progress=None if args.quiet else show)
+
+    out = Path(args.out)
+    summary: dict[str, object] = {
+        "status": result.status.value,
+        "objective": result.objective,
+        "best_bound": result.best_bound,
+        "solve_seconds": round(result.seconds, 3),
+        "first_solution_seconds": None
+        if result.first_solution_seconds is None
+        else round(result.first_solution_seconds, 3),
+        "sessions": len(problem.sessions),
+        "participants": len(problem.participants),
+        "rooms": len(problem.rooms),
+        "seed": args.seed,
+        "time_limit": args.time_limit,
+    }
+    if result.schedule is None:
+        _print_no_schedule(result)
+        out.mkdir(parents=True, exist_ok=True)
+        summary["hard_violations"] = None
+        summary["reasons"] = [b.message for b in result.blocked]
+        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        return EXIT_NO_SCHEDULE
+
+    report = check(problem, result.schedule)
+    if not report.ok:  # the solver and the independent checker disagree: a bug, never ship it
+        print("internal error: the solver's schedule breaks these rules:", file=sys.stderr)
+        for v in report.violations:
+            print(f"  - [{v.rule.value}] {v.message}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+    out.mkdir(parents=True, exist_ok=True)
+    write_schedule_csv(problem, result.schedule, out / "schedule.csv")
+    summary["hard_violations"] = 0
+    summary.update(report.soft)
+    summary["weighted"] = {g: problem.event.weight(g) * n for g, n in report.soft.items()}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+    rows = [
+        ("status", result.status.value),
+        ("objective", f"{result.objective} (bound {result.best_bound:.0f})"),
+        (
+            "first schedule",
+            f"{result.first_solution_seconds:.2f} s" if result.first_solution_seconds else "-",
+        ),
+        ("solve time", f"{result.seconds:.2f} s"),
+        ("hard rules broken", "0"),
+    ] + [(goal.replace("_", " "), str(n)) for goal, n in report.soft.items()]
+    width = max(len(k) for k, _ in rows)
+    for k, val in rows:
+        print(f"{k:<{width}}  {val}")
+    print(f"written: {out / 'schedule.csv'}, {out / 'summary.json'}")
+    return EXIT_OK
+
+
+def _print_no_schedule(result) -> None:  # noqa: ANN001 - SolveResult
+    from planner.solver import Status
+
+    if result.status is Status.INFEASIBLE:
+        print("No schedule exists: the rules cannot all hold at once.")
+        for b in result.blocked:
+            print(f"  - {b.message}")
+    else:
+        print(
+            "No schedule was found within the time limit (none was proven impossible either): "
+            "try a longer --time-limit."
+        )
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from planner.checker import check, format_report
+    from planner.schedule_io import read_schedule
+
+    problem = _read(args.input)
+    schedule = read_schedule(args.schedule)
+    report = check(problem, schedule)
+    print(format_report(problem, report))
+    return EXIT_OK if report.ok else EXIT_BROKEN
+
+
+if __name__ == "__main__":
+    sys.exit(main())

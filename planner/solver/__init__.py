@@ -1,0 +1,155 @@
+"""Solve a Problem with OR-Tools CP-SAT.
+
+The only module that imports OR-Tools. ``solve`` takes a Problem and options
+and returns a SolveResult (status enum, schedule, figures); the outcome of a
+search is never an exception.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ortools.sat.python import cp_model
+
+from planner.model import Assignment, Problem, Schedule
+from planner.solver.cpsat import Constraints, Objective, Variables
+from planner.solver.prepare import Blocked, Prepared, prepare
+
+
+class Status(str, Enum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"  # no schedule found within the time limit, and none proven impossible
+
+    @property
+    def has_schedule(self) -> bool:
+        return self in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+@dataclass(frozen=True)
+class Options:
+    time_limit: float = 30.0
+    seed: int = 0
+    workers: int = 0  # 0: as many as the machine has (at least 2)
+    previous: Schedule | None = None  # hint the search with it
+    log: bool = False
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A new best schedule during the search."""
+
+    seconds: float
+    objective: float
+    bound: float
+    solutions: int
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    status: Status
+    schedule: Schedule | None
+    objective: int | None = None
+    best_bound: float | None = None
+    seconds: float = 0.0
+    first_solution_seconds: float | None = None
+    solutions: int = 0
+    #: figure of each soft goal in the returned schedule, as the solver counted it
+    soft: dict[str, int] = field(default_factory=dict)
+    #: sessions that lost every start or room before the search (infeasible at once)
+    blocked: tuple[Blocked, ...] = ()
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    def __init__(
+        self,
+        started: float,
+        on_progress: Callable[[Progress], None] | None,
+        should_stop: Callable[[], bool] | None,
+    ):
+        super().__init__()
+        self.started = started
+        self.on_progress = on_progress
+        self.should_stop = should_stop
+        self.solutions = 0
+        self.first: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        now = time.perf_counter() - self.started
+        if self.first is None:
+            self.first = now
+        if self.on_progress is not None:
+            self.on_progress(Progress(now, self.objective_value, self.best_objective_bound, self.solutions))
+        if self.should_stop is not None and self.should_stop():
+            self.stop_search()
+
+
+def build(data: Prepared) -> tuple[cp_model.CpModel, Variables, Objective]:
+    """The CP-SAT model of a prepared problem (for solving, explaining and inspection)."""
+    model = cp_model.CpModel()
+    variables = Variables(model, data)
+    Constraints(model, data, variables).add_all()
+    objective = Objective(model, data, variables)
+    objective.build()
+    return model, variables, objective
+
+
+def solve(
+    problem: Problem,
+    options: Options = Options(),
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> SolveResult:
+    """Find a schedule that breaks no hard rule and minimises the weighted soft goals."""
+    started = time.perf_counter()
+    data = prepare(problem)
+    if data.blocked:
+        return SolveResult(
+            Status.INFEASIBLE, None, seconds=time.perf_counter() - started, blocked=tuple(data.blocked)
+        )
+    model, v, objective = build(data)
+    if options.previous is not None:
+        v.hint(options.previous)
+
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = max(0.1, options.time_limit - (time.perf_counter() - started))
+    params.random_seed = options.seed
+    params.num_workers = options.workers if options.workers > 0 else 8
+    params.log_search_progress = options.log
+    watcher = _Watcher(started, on_progress, should_stop)
+    code = solver.solve(model, watcher)
+    seconds = time.perf_counter() - started
+
+    status = {
+        cp_model.OPTIMAL: Status.OPTIMAL,
+        cp_model.FEASIBLE: Status.FEASIBLE,
+        cp_model.INFEASIBLE: Status.INFEASIBLE,
+    }.get(code, Status.UNKNOWN)
+    if code == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"internal error: invalid CP-SAT model: {model.validate()}")
+    if not status.has_schedule:
+        return SolveResult(status, None, seconds=seconds, solutions=watcher.solutions)
+
+    assignments = []
+    for i, sess in enumerate(problem.sessions):
+        g = next(g for g, lit in v.x[i].items() if solver.boolean_value(lit))
+        k = next(k for k, lit in v.y[i].items() if solver.boolean_value(lit))
+        slot = data.slots[g]
+        assignments.append(Assignment(sess.id, slot.date, slot.start, problem.rooms[k].id))
+    soft = {goal: int(solver.value(expr)) for goal, expr in objective.terms.items()}
+    return SolveResult(
+        status,
+        Schedule(tuple(assignments)),
+        objective=int(solver.objective_value),
+        best_bound=solver.best_objective_bound,
+        seconds=seconds,
+        first_solution_seconds=watcher.first,
+        solutions=watcher.solutions,
+        soft=soft,
+    )

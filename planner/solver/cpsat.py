@@ -1,0 +1,296 @@
+"""The CP-SAT model: variables, one method per constraint family, the objective.
+
+Time is a fixed grid of slots, so (as the CP-SAT primer advises) each session
+gets one Boolean per candidate start rather than a free integer start; the
+integer start is derived from them for intervals and dependencies. Rooms get
+one Boolean per candidate room, tied to the time by optional intervals in a
+per-room no-overlap. People's clashes are stated once per slot for each
+maximal set of sessions sharing a required person (a clique), which is both
+far smaller and far tighter than one constraint per pair of sessions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from ortools.sat.python import cp_model
+
+from planner.model import Relation, Schedule
+from planner.rules import Rule, SoftGoal
+from planner.solver.prepare import Prepared
+
+
+class Variables:
+    """Decision variables: x[i][g] start at slot g, y[i][k] in room k, and derived terms."""
+
+    def __init__(self, m: cp_model.CpModel, data: Prepared):
+        self.m = m
+        self.data = data
+        n = len(data.starts)
+        self.x: list[dict[int, cp_model.IntVar]] = []
+        self.y: list[dict[int, cp_model.IntVar]] = []
+        self.start: list[cp_model.IntVar] = []
+        self.interval: list[cp_model.IntervalVar] = []
+        self._timeline: dict[int, cp_model.IntVar] = {}
+        self._day: dict[int, cp_model.IntVar] = {}
+        for i in range(n):
+            sid = data.problem.sessions[i].id
+            xs = {g: m.new_bool_var(f"x[{sid},{g}]") for g in data.starts[i]}
+            m.add_exactly_one(xs.values())
+            self.x.append(xs)
+            ys = {k: m.new_bool_var(f"y[{sid},{k}]") for k in data.rooms[i]}
+            m.add_exactly_one(ys.values())
+            self.y.append(ys)
+            start = m.new_int_var_from_domain(cp_model.Domain.from_values(data.starts[i]), f"start[{sid}]")
+            m.add(start == sum(g * v for g, v in xs.items()))
+            self.start.append(start)
+            self.interval.append(m.new_fixed_size_interval_var(start, data.length[i], f"run[{sid}]"))
+        self.covering = [data.covering(i) for i in range(n)]
+
+    def running(self, i: int, u: int) -> list[cp_model.IntVar]:
+        """The start literals of session i that make it run in slot u (at most one is true)."""
+        return [self.x[i][g] for g in self.covering[i].get(u, ())]
+
+    def timeline(self, i: int) -> cp_model.IntVar:
+        """Session i's start in wall-clock minutes since the first day's midnight."""
+        if i not in self._timeline:
+            slots = self.data.slots
+            values = {g: slots[g].timeline for g in self.x[i]}
+            var = self.m.new_int_var_from_domain(
+                cp_model.Domain.from_values(sorted(set(values.values()))), f"t[{i}]"
+            )
+            self.m.add(var == sum(t * self.x[i][g] for g, t in values.items()))
+            self._timeline[i] = var
+        return self._timeline[i]
+
+    def day(self, i: int) -> cp_model.IntVar:
+        """Index of session i's day."""
+        if i not in self._day:
+            slots = self.data.slots
+            values = {g: slots[g].day for g in self.x[i]}
+            var = self.m.new_int_var_from_domain(
+                cp_model.Domain.from_values(sorted(set(values.values()))), f"d[{i}]"
+            )
+            self.m.add(var == sum(d * self.x[i][g] for g, d in values.items()))
+            self._day[i] = var
+        return self._day[i]
+
+    def hint(self, schedule: Schedule) -> None:
+        """Seed the search with a schedule (e.g. the previous one); unknown parts are ignored."""
+        data = self.data
+        slot_of = {(s.date, s.start): g for g, s in enumerate(data.slots)}
+        room_of = {r.id: k for k, r in enumerate(data.problem.rooms)}
+        for i, sess in enumerate(data.problem.sessions):
+            a = schedule.by_session.get(sess.id)
+            if a is None:
+                continue
+            g = slot_of.get((a.date, a.start))
+            if g in self.x[i]:
+                for h, v in self.x[i].items():
+                    self.m.add_hint(v, h == g)
+            k = room_of.get(a.room_id)
+            if k in self.y[i]:
+                for h, v in self.y[i].items():
+                    self.m.add_hint(v, h == k)
+
+
+class Constraints:
+    """The hard rules that involve more than one session (one-session rules were pruned)."""
+
+    def __init__(self, m: cp_model.CpModel, data: Prepared, v: Variables):
+        self.m, self.data, self.v = m, data, v
+
+    def add_all(self) -> None:
+        self.room_no_overlap()
+        self.person_no_overlap()
+        self.plenary_exclusive()
+        self.dependencies()
+        self.room_supply()
+
+    def room_no_overlap(self) -> None:
+        """Rule room_no_overlap (and room_available): a room holds one session at a time
+        and none while it is closed."""
+        data, v, m = self.data, self.v, self.m
+        per_room: dict[int, list[cp_model.IntervalVar]] = defaultdict(list)
+        for i, ys in enumerate(v.y):
+            for k, lit in ys.items():
+                if len(ys) == 1:
+                    per_room[k].append(v.interval[i])
+                else:
+                    per_room[k].append(
+                        m.new_optional_fixed_size_interval_var(
+                            v.start[i], data.length[i], lit, f"in[{i},{k}]"
+                        )
+                    )
+        for k, closed in enumerate(data.room_blocked):
+            for a, b in closed:
+                if per_room.get(k):
+                    per_room[k].append(m.new_fixed_size_interval_var(a, b - a, f"closed[{k},{a}]"))
+        for intervals in per_room.values():
+            if len(intervals) > 1:
+                m.add_no_overlap(intervals)
+
+    def person_no_overlap(self) -> None:
+        """Rule person_no_overlap: in every slot, each maximal set of sessions that share a
+        required person has at most one session running."""
+        for clique in self._people_cliques():
+            self._at_most_one_running(clique)
+            self.m.add_no_overlap([self.v.interval[i] for i in clique])
+
+    def plenary_exclusive(self) -> None:
+        """Rule plenary_exclusive: in every slot where a plenary may run, it runs alone."""
+        data, v = self.data, self.v
+        plenaries = [i for i, s in enumerate(data.problem.sessions) if s.is_plenary]
+        if not plenaries:
+            return
+        plen_slots: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for p in plenaries:
+            for u in v.covering[p]:
+                plen_slots[u].extend(v.running(p, u))
+        for u, lits in plen_slots.items():
+            self.m.add_at_most_one(lits)
+            for i in range(len(data.starts)):
+                if i in plenaries:
+                    continue
+                mine = v.running(i, u)
+                if mine:
+                    self.m.add_at_most_one(mine + lits)
+
+    def dependencies(self) -> None:
+        """Rules dependency_*: each dependency between two sessions holds."""
+        data, v, m = self.data, self.v, self.m
+        index = {s.id: i for i, s in enumerate(data.problem.sessions)}
+        step = data.slot_minutes
+        for dep in data.problem.dependencies:
+            a, b = index[dep.first], index[dep.second]
+            dur_a = data.length[a] * step
+            if dep.relation is Relation.BEFORE:
+                m.add(v.timeline(a) + dur_a + dep.gap <= v.timeline(b))
+            elif dep.relation is Relation.SAME_DAY:
+                m.add(v.day(a) == v.day(b))
+            elif dep.relation is Relation.DIFFERENT_DAY:
+                m.add(v.day(a) != v.day(b))
+            elif dep.relation is Relation.NOT_PARALLEL:
+                m.add_no_overlap([v.interval[a], v.interval[b]])
+            elif dep.relation is Relation.BACK_TO_BACK:
+                m.add(v.day(a) == v.day(b))
+                m.add(v.timeline(a) + dur_a + dep.gap == v.timeline(b))
+
+    def room_supply(self) -> None:
+        """Redundant: in every slot, the sessions that can only use a set of rooms number at
+        most the rooms of that set that are open (tightens the bound, prunes early)."""
+        data, v = self.data, self.v
+        families = sorted({frozenset(r) for r in data.rooms if r}, key=len)
+        closed = [set() for _ in data.problem.rooms]
+        for k, ranges in enumerate(data.room_blocked):
+            for a, b in ranges:
+                closed[k].update(range(a, b))
+        for fam in families:
+            members = [i for i, r in enumerate(data.rooms) if r and set(r) <= fam]
+            if len(members) <= len(fam) and not any(closed[k] for k in fam):
+                continue
+            for u in range(len(data.slots)):
+                lits = [lit for i in members for lit in v.running(i, u)]
+                open_rooms = sum(1 for k in fam if u not in closed[k])
+                if len(lits) > open_rooms:
+                    self.m.add(sum(lits) <= open_rooms)
+
+    def _people_cliques(self) -> list[list[int]]:
+        """Maximal distinct sets of sessions sharing one required person (size >= 2)."""
+        problem = self.data.problem
+        index = {s.id: i for i, s in enumerate(problem.sessions)}
+        per_person: dict[str, set[int]] = defaultdict(set)
+        for sid, people in problem.required_people.items():
+            for p in people:
+                per_person[p].add(index[sid])
+        distinct = sorted({frozenset(s) for s in per_person.values() if len(s) > 1}, key=len, reverse=True)
+        kept: list[frozenset[int]] = []
+        by_member: dict[int, list[int]] = defaultdict(list)
+        for s in distinct:
+            first = min(s)
+            if any(s <= kept[j] for j in by_member[first]):
+                continue
+            for i in s:
+                by_member[i].append(len(kept))
+            kept.append(s)
+        return [sorted(s) for s in kept]
+
+    def _at_most_one_running(self, sessions: list[int]) -> None:
+        v = self.v
+        slots: set[int] = set()
+        for i in sessions:
+            slots.update(v.covering[i])
+        for u in sorted(slots):
+            lits = [lit for i in sessions for lit in v.running(i, u)]
+            owners = sum(1 for i in sessions if u in v.covering[i])
+            if owners > 1:
+                self.m.add_at_most_one(lits)
+
+
+class Objective:
+    """Weighted soft goals; each term is kept so the result can report its figure."""
+
+    def __init__(self, m: cp_model.CpModel, data: Prepared, v: Variables):
+        self.m, self.data, self.v = m, data, v
+        self.terms: dict[str, cp_model.LinearExpr] = {}
+
+    def build(self) -> None:
+        self.terms[SoftGoal.ROOM_FIT.value] = self.room_fit()
+        self.terms[SoftGoal.OPTIONAL_CLASH.value] = self.optional_clash()
+        event = self.data.problem.event
+        self.m.minimize(sum(event.weight(goal) * expr for goal, expr in self.terms.items()))
+
+    def room_fit(self) -> cp_model.LinearExpr:
+        """Seats left empty: capacity minus attendance of the room each session gets."""
+        problem = self.data.problem
+        expr = 0
+        for i, ys in enumerate(self.v.y):
+            att = problem.attendance(problem.sessions[i].id)
+            expr += sum((problem.rooms[k].capacity - att) * lit for k, lit in ys.items())
+        return expr
+
+    def optional_clash(self) -> cp_model.LinearExpr:
+        """Optional attendees' clashes: per person, each overlapping pair of their sessions in
+        which they are optional in at least one, and each optional session they are away for."""
+        data, v, m = self.data, self.v, self.m
+        problem = data.problem
+        index = {s.id: i for i, s in enumerate(problem.sessions)}
+        expr = 0
+        # away: a fixed cost per start
+        for i, away in enumerate(data.away_optional):
+            expr += sum(n * v.x[i][g] for g, n in away.items())
+        # overlaps: weight per pair = number of people who would clash
+        attends: dict[str, dict[int, bool]] = defaultdict(dict)  # person -> session -> required?
+        for sid, people in problem.required_people.items():
+            for p in people:
+                attends[p][index[sid]] = True
+        for sid, people in problem.optional_people.items():
+            if problem.session_by_id[sid].is_plenary:
+                continue  # nothing may overlap a plenary: no pair with it can clash
+            for p in people:
+                attends[p].setdefault(index[sid], False)
+        pair_weight: dict[tuple[int, int], int] = defaultdict(int)
+        hard_pairs: set[tuple[int, int]] = set()
+        for sessions in attends.values():
+            req = sorted(i for i, r in sessions.items() if r)
+            hard_pairs.update(combinations(req, 2))
+        for sessions in attends.values():
+            items = sorted(sessions.items())
+            for (a, ra), (b, rb) in combinations(items, 2):
+                if ra and rb:
+                    continue
+                pair_weight[(a, b)] += 1
+        for (a, b), w in sorted(pair_weight.items()):
+            if (a, b) in hard_pairs or problem.sessions[a].is_plenary or problem.sessions[b].is_plenary:
+                continue
+            if not (set(v.covering[a]) & set(v.covering[b])):
+                continue
+            o = m.new_bool_var(f"clash[{a},{b}]")
+            a_first = m.new_bool_var("")
+            b_first = m.new_bool_var("")
+            m.add(v.start[a] + data.length[a] <= v.start[b]).only_enforce_if(a_first)
+            m.add(v.start[b] + data.length[b] <= v.start[a]).only_enforce_if(b_first)
+            m.add_bool_or([o, a_first, b_first])
+            expr += w * o
+        return expr
