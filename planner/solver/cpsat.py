@@ -17,7 +17,7 @@ from itertools import combinations
 from ortools.sat.python import cp_model
 
 from planner.model import Relation, Schedule
-from planner.rules import Rule, SoftGoal
+from planner.rules import SoftGoal
 from planner.solver.prepare import Prepared
 
 
