@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import date as Date  # for annotations inside classes with a field named date
 from enum import Enum
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -168,7 +169,7 @@ class Span:
     start: int
     end: int
 
-    def overlaps(self, day: date, start: int, end: int) -> bool:
+    def overlaps(self, day: Date, start: int, end: int) -> bool:
         return self.date == day and overlaps(self.start, self.end, start, end)
 
 

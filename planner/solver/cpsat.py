@@ -182,7 +182,7 @@ class Constraints:
         most the rooms of that set that are open (tightens the bound, prunes early)."""
         data, v = self.data, self.v
         families = sorted({frozenset(r) for r in data.rooms if r}, key=len)
-        closed = [set() for _ in data.problem.rooms]
+        closed: list[set[int]] = [set() for _ in data.problem.rooms]
         for k, ranges in enumerate(data.room_blocked):
             for a, b in ranges:
                 closed[k].update(range(a, b))
@@ -239,16 +239,21 @@ class Objective:
         self.terms[SoftGoal.ROOM_FIT.value] = self.room_fit()
         self.terms[SoftGoal.OPTIONAL_CLASH.value] = self.optional_clash()
         event = self.data.problem.event
-        self.m.minimize(sum(event.weight(goal) * expr for goal, expr in self.terms.items()))
+        goals = list(self.terms)
+        self.m.minimize(
+            cp_model.LinearExpr.weighted_sum([self.terms[g] for g in goals], [event.weight(g) for g in goals])
+        )
 
     def room_fit(self) -> cp_model.LinearExpr:
         """Seats left empty: capacity minus attendance of the room each session gets."""
         problem = self.data.problem
-        expr = 0
+        lits, seats = [], []
         for i, ys in enumerate(self.v.y):
             att = problem.attendance(problem.sessions[i].id)
-            expr += sum((problem.rooms[k].capacity - att) * lit for k, lit in ys.items())
-        return expr
+            for k, lit in ys.items():
+                lits.append(lit)
+                seats.append(problem.rooms[k].capacity - att)
+        return cp_model.LinearExpr.weighted_sum(lits, seats)
 
     def optional_clash(self) -> cp_model.LinearExpr:
         """Optional attendees' clashes: per person, each overlapping pair of their sessions in
@@ -256,10 +261,13 @@ class Objective:
         data, v, m = self.data, self.v, self.m
         problem = data.problem
         index = {s.id: i for i, s in enumerate(problem.sessions)}
-        expr = 0
+        lits: list[cp_model.IntVar] = []
+        weights: list[int] = []
         # away: a fixed cost per start
         for i, away in enumerate(data.away_optional):
-            expr += sum(n * v.x[i][g] for g, n in away.items())
+            for g, n in away.items():
+                lits.append(v.x[i][g])
+                weights.append(n)
         # overlaps: weight per pair = number of people who would clash
         attends: dict[str, dict[int, bool]] = defaultdict(dict)  # person -> session -> required?
         for sid, people in problem.required_people.items():
@@ -292,5 +300,6 @@ class Objective:
             m.add(v.start[a] + data.length[a] <= v.start[b]).only_enforce_if(a_first)
             m.add(v.start[b] + data.length[b] <= v.start[a]).only_enforce_if(b_first)
             m.add_bool_or([o, a_first, b_first])
-            expr += w * o
-        return expr
+            lits.append(o)
+            weights.append(w)
+        return cp_model.LinearExpr.weighted_sum(lits, weights)
