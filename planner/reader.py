@@ -81,10 +81,11 @@ def read_workbook(path: str | Path) -> dict[str, Table]:
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
             try:
-                tables = [
-                    _table(ws.title, ws.title, ws.iter_rows(values_only=True), csv_rows=False)
-                    for ws in workbook.worksheets
-                ]
+                tables = []
+                for ws in workbook.worksheets:
+                    # The stored "used range" may be wrong (some tools write A1 only); read every cell.
+                    ws.reset_dimensions()
+                    tables.append(_table(ws.title, ws.title, ws.iter_rows(values_only=True), csv_rows=False))
             finally:
                 workbook.close()
     except OSError as err:

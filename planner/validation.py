@@ -16,7 +16,7 @@ import graphlib
 import itertools
 import re
 import zoneinfo
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar, overload
@@ -291,15 +291,29 @@ def parse_timezone(raw: Cell) -> str:
     name = shown(raw)
     if name in _zones():
         return name
-    hint = _did_you_mean(name, _zones())
-    raise CellError(f"expected an IANA time zone name such as Europe/Stockholm{hint}")
+    raise CellError(f"expected an IANA time zone name such as Europe/Stockholm{_Hints(_zones())(name)}")
 
 
-def _did_you_mean(value: str, candidates: Collection[str]) -> str:
-    """A hint naming the candidate the organiser probably meant, or ''."""
-    same = [c for c in candidates if c.lower() == value.lower()]
-    close = same or difflib.get_close_matches(value, sorted(candidates), n=1, cutoff=0.8)
-    return f"; did you mean {close[0]!r}?" if close else ""
+class _Hints:
+    """Names the known value an organiser probably meant: a slip of case always, a close
+    spelling for the first ``budget`` values asked about only, as each such search reads
+    every candidate (thousands of unknown ids would otherwise take many seconds)."""
+
+    def __init__(self, candidates: Iterable[str], budget: int = 50) -> None:
+        self.candidates = sorted(candidates)
+        self.by_case = {c.lower(): c for c in reversed(self.candidates)}
+        self.budget = budget
+        self.hints: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        """'; did you mean ...?' or ''."""
+        if value not in self.hints:
+            meant = self.by_case.get(value.lower())
+            if meant is None and self.budget > 0:
+                self.budget -= 1
+                meant = next(iter(difflib.get_close_matches(value, self.candidates, n=1, cutoff=0.8)), None)
+            self.hints[value] = f"; did you mean {meant!r}?" if meant else ""
+        return self.hints[value]
 
 
 # -- sheets and rows ----------------------------------------------------------------
@@ -605,6 +619,7 @@ class _Builder:
             table, (required, _, needed) = self.sheets[name].table, SHEETS[name]
             if (table is None and needed) or (table is not None and required[0] not in table.columns):
                 unknowable.add(entity)
+        hints: dict[tuple[str, ...], _Hints] = {}
         for row, column, id_, entities in self.references:
             owners = self.ids.get(id_, {})
             if any(e in owners or e in unknowable for e in entities):
@@ -617,8 +632,9 @@ class _Builder:
             if owners:
                 message = f"this is the id of a {next(iter(owners))}, but a {wanted} id is expected here"
             else:
-                known = {i for i, o in self.ids.items() if any(e in o for e in entities)}
-                message = f"no {wanted} has this id{_did_you_mean(id_, known)}"
+                if entities not in hints:
+                    hints[entities] = _Hints(i for i, o in self.ids.items() if any(e in o for e in entities))
+                message = f"no {wanted} has this id{hints[entities](id_)}"
             row.issue(column, message, id_)
 
     # -- Rooms, Groups, Participants ------------------------------------------------

@@ -3,6 +3,7 @@ reported where the organiser can find it (sheet, row, column), all at once."""
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -17,6 +18,7 @@ from planner.model import Kind, Relation
 from planner.reader import Table, build_problem, load_tables, read_problem
 from planner.validation import (
     CellError,
+    _Hints,
     parse_date,
     parse_dates,
     parse_id,
@@ -602,3 +604,25 @@ def test_build_problem_takes_tables_made_in_memory() -> None:
         == "Event, column key: the key timezone is missing: give its IANA time zone in a row of its own"
     )
     assert {i.sheet for i in info.value.issues} >= {"Days", "Rooms", "Participants", "Sessions"}
+
+
+def test_a_wrong_used_range_in_the_workbook_loses_no_cells(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "t.xlsx", excel_cells(valid_sheets()))
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    for name, data in parts.items():  # as some tools write it: the used range is A1 only
+        if name.startswith("xl/worksheets/sheet"):
+            parts[name] = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:A1"/>', data)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+    assert read_problem(path) == read_problem(write_csv_folder(tmp_path / "csv", valid_sheets()))
+
+
+def test_hints_name_a_slip_of_case_always_and_a_close_spelling_within_budget() -> None:
+    hints = _Hints(["WP1", "WP2", "Leadership"], budget=1)
+    assert hints("Leadershop") == "; did you mean 'Leadership'?"
+    assert hints("Leadersip") == ""  # over budget: no search through every id
+    assert hints("wp2") == "; did you mean 'WP2'?"
+    assert hints("Leadershop") == "; did you mean 'Leadership'?"  # asked before: remembered
