@@ -553,7 +553,8 @@ class _Builder:
                     row.issue("date", f"this date is already listed in row {first[day]}; list each day once")
                 else:
                     first[day] = row.number
-            if self._span_ok(row, start, end) and not row.failed and day and start is not None and end:
+            ok = self._span_ok(row, start, end) and not row.failed
+            if ok and day is not None and start is not None and end is not None:
                 days.append(Day(day, start, end))
                 self.windows[day] = days[-1]
         return days
@@ -582,7 +583,7 @@ class _Builder:
             end = row.get("end", parse_end_time, required=True)
             label = row.get("label", parse_text, "")
             known = self._known_day(row, "date", day) and self._span_ok(row, start, end)
-            if known and not row.failed and start is not None and end:
+            if known and not row.failed and start is not None and end is not None:
                 breaks.append(Break(day, start, end, label))
         return breaks
 
