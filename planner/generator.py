@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -340,7 +340,7 @@ class _Group:
 
 
 @dataclass
-class _Spec:
+class SessionSpec:
     """A session while the instance is being built; placed by the planted schedule."""
 
     key: str
@@ -359,9 +359,11 @@ class _Spec:
     #: Placement wishes: at (day index, minute, room); right after another session (with a
     #: gap, becoming a back_to_back dependency); early; as late as possible.
     at: tuple[int, int, str] | None = None
-    follows: tuple[_Spec, int] | None = None
+    follows: tuple[SessionSpec, int] | None = None
     early: bool = False
     late: bool = False
+    #: Placement order, to override the default (plenaries 0, boards 2, first meetings 4, ...).
+    priority: int | None = None
     # planted
     day: int = -1
     start: int = -1
@@ -399,7 +401,7 @@ class Builder:
         self.people: dict[str, _Person] = {}
         self.groups: dict[str, _Group] = {}
         self.members: dict[str, set[str]] = {}
-        self.specs: list[_Spec] = []
+        self.specs: list[SessionSpec] = []
         self.unavailability: list[Unavailability] = []
         self.dependencies: list[Dependency] = []
         #: Sessions that found no room and time at all (left out of the problem).
@@ -435,7 +437,7 @@ class Builder:
             self.members[gid].add(pid)
             self.people[pid].groups.append(gid)
 
-    def session(self, spec: _Spec) -> _Spec:
+    def session(self, spec: SessionSpec) -> SessionSpec:
         self.specs.append(spec)
         return spec
 
@@ -481,9 +483,6 @@ class Builder:
             return 0
         return ((1 << (hi - lo)) - 1) << (self.offset[day] + lo)
 
-    def day_index(self, when: date) -> int:
-        return [d.date for d in self.days].index(when)
-
     # -- who must attend -----------------------------------------------------------------
 
     def expand(self, ids: Iterable[str]) -> set[str]:
@@ -492,10 +491,10 @@ class Builder:
             out |= self.members[i] if i in self.members else {i}
         return out
 
-    def required_of(self, s: _Spec) -> set[str]:
+    def required_of(self, s: SessionSpec) -> set[str]:
         return self.expand(s.groups) | self.expand(s.required)
 
-    def head_count(self, s: _Spec) -> int:
+    def head_count(self, s: SessionSpec) -> int:
         """The attendance the problem will state or imply for this session."""
         if s.attendance is not None:
             return s.attendance
@@ -521,13 +520,16 @@ class Builder:
         self.plenary_mask = 0
         self.used_mask = 0
         self.req: dict[str, set[str]] = {}
-        self.placed_by_group: dict[str, list[_Spec]] = {g: [] for g in self.groups}
+        self.placed: list[SessionSpec] = []
+        self.placed_by_group: dict[str, list[SessionSpec]] = {g: [] for g in self.groups}
         self.first_end: dict[str, int] = {}  # group -> end (abs minute) of its earliest meeting
 
-        def order(s: _Spec) -> tuple[float, float]:
+        def order(s: SessionSpec) -> tuple[float, float]:
             if s.follows is not None:  # straight after the session it follows
                 first, second = order(s.follows[0])
                 return (first, second + 0.5)
+            if s.priority is not None:
+                return (s.priority, -len(self.required_of(s)))
             if s.kind is Kind.PLENARY:
                 return (0, 0)
             if s.at is not None:
@@ -561,11 +563,11 @@ class Builder:
                 s.duration = shorter[0]
         self.specs = [s for s in self.specs if s.day >= 0]
 
-    def _fitting_rooms(self, s: _Spec, need: int) -> list[Room]:
+    def _fitting_rooms(self, s: SessionSpec, need: int) -> list[Room]:
         rooms = [r for r in self.rooms if r.capacity >= need and s.features <= r.features]
         return sorted(rooms, key=lambda r: (r.capacity, r.id))
 
-    def _ordered(self, options: list[_Option], s: _Spec) -> list[_Option]:
+    def _ordered(self, options: list[_Option], s: SessionSpec) -> list[_Option]:
         """Candidate starts in the order they are tried: shuffled, or biased early or late."""
         horizon = self._abs(len(self.days) - 1, DAY_MINUTES)
         if s.late:
@@ -574,7 +576,7 @@ class Builder:
         keyed = [(o.abs + self.rng.random() * spread, i) for i, o in enumerate(options)]
         return [options[i] for _, i in sorted(keyed)]
 
-    def _place(self, s: _Spec) -> bool:
+    def _place(self, s: SessionSpec) -> bool:
         need = self.head_count(s)
         rooms = self._fitting_rooms(s, need)
         if not rooms:
@@ -592,16 +594,24 @@ class Builder:
         busy = block = self.used_mask if plenary else self.plenary_mask
         for p in people:
             busy |= self.busy[p]
-        # Wishes in order: right after a session; after the groups' first meetings; anywhere.
-        # A wish is given up rather than many memberships.
-        wishes = []
+        # Wishes: right after the session this one follows; leaving room straight after for
+        # the sessions that follow this one; after the groups' first meetings. All together,
+        # then one at a time, then anywhere. A wish is given up rather than many memberships.
+        conditions: list[Callable[[_Option], bool]] = []
         if s.follows is not None and s.follows[0].day >= 0:
             before, gap = s.follows
             at = self._abs(before.day, before.start + before.duration + gap)
-            wishes.append(lambda o: o.abs == at)
+            conditions.append(lambda o: o.abs == at)
+        followers = [
+            (f.duration, gap) for f in self.specs if f.follows and f.follows[0] is s for gap in [f.follows[1]]
+        ]
+        if followers:
+            fits = {d: {o.abs for o in self.starts(d)} for d, _ in followers}
+            conditions.append(lambda o: all(o.abs + s.duration + gap in fits[d] for d, gap in followers))
         earliest = self._earliest(s)
         if earliest:
-            wishes.append(lambda o: o.abs >= earliest)
+            conditions.append(lambda o: o.abs >= earliest)
+        wishes = ([lambda o: all(c(o) for c in conditions)] if len(conditions) > 1 else []) + conditions
         wishes.append(lambda o: True)
         best: tuple[int, _Option, str] | None = None
         for wish in wishes:
@@ -625,11 +635,29 @@ class Builder:
         _, o, room = best
         for p in people:
             if self.busy[p] & o.mask:
-                self._release(p, s)
+                self._resolve(p, s, o)
         self._commit(s, o, room, self.required_of(s))
         return True
 
-    def _earliest(self, s: _Spec) -> int:
+    def _via_board(self, p: str, s: SessionSpec) -> bool:
+        """Whether ``p`` is required in ``s`` as a member of a board."""
+        ids = set(s.groups) | {r for r in s.required if r in self.groups}
+        return any(self.groups[g].board and p in self.members[g] for g in ids)
+
+    def _resolve(self, p: str, s: SessionSpec, o: _Option) -> None:
+        """``p`` would clash if ``s`` ran at ``o``: release them from one side of the clash.
+
+        Board seats are kept: a board member gives up the clashing working-group
+        meetings instead, where that frees them; everyone else gives up ``s``."""
+        if self._via_board(p, s):
+            clashing = [t for t in self.placed if t.mask & o.mask and p in self.req[t.key]]
+            if not any(self._via_board(p, t) for t in clashing):
+                for t in clashing:
+                    self._release(p, t)
+                return
+        self._release(p, s)
+
+    def _earliest(self, s: SessionSpec) -> int:
         """When the first meetings end that this session should follow (0: none).
 
         A cross-package meeting follows its groups' first meetings; a group's later
@@ -637,7 +665,7 @@ class Builder:
         groups = s.after or ((s.series,) if s.series and self._round.get(s.key, 1) > 1 else ())
         return max((self.first_end.get(g, 0) for g in groups), default=0)
 
-    def _commit(self, s: _Spec, o: _Option, room: str, req: set[str]) -> None:
+    def _commit(self, s: SessionSpec, o: _Option, room: str, req: set[str]) -> None:
         s.day, s.start, s.room, s.mask = o.day, o.start, room, o.mask
         self.room_mask[room] |= o.mask
         self.used_mask |= o.mask
@@ -647,13 +675,14 @@ class Builder:
             assert not self.busy[p] & o.mask, (s.key, p)
             self.busy[p] |= o.mask
         self.req[s.key] = set(req)
+        self.placed.append(s)
         for g in sorted(set(s.groups) | {r for r in s.required if r in self.groups}):
             self.placed_by_group[g].append(s)
         if s.series:
             end = o.abs + s.duration
             self.first_end[s.series] = min(self.first_end.get(s.series, end), end)
 
-    def _release(self, p: str, s: _Spec) -> None:
+    def _release(self, p: str, s: SessionSpec) -> None:
         """Make ``p`` no longer required in ``s``: leave the groups that bring them there."""
         self.repairs += 1
         for g in sorted(set(s.groups) | {r for r in s.required if r in self.groups}):
@@ -661,8 +690,11 @@ class Builder:
                 self._leave(p, g)
         while p in s.required:
             s.required.remove(p)
+        if s.day >= 0 and p in self.req[s.key] and not self._requires(s, p):
+            self.req[s.key].discard(p)
+            self.busy[p] &= ~s.mask
 
-    def _requires(self, s: _Spec, p: str) -> bool:
+    def _requires(self, s: SessionSpec, p: str) -> bool:
         return p in self.required_of(s)
 
     def _leave(self, p: str, g: str) -> None:
@@ -711,7 +743,7 @@ class Builder:
 
     def _number_series(self) -> None:
         """Name each group's meetings 1, 2, ... in planted order, and keep that order."""
-        series: dict[str, list[_Spec]] = {}
+        series: dict[str, list[SessionSpec]] = {}
         for s in self.specs:
             if s.series:
                 series.setdefault(s.series, []).append(s)
@@ -733,10 +765,10 @@ class Builder:
                 self.busy[p] |= s.mask
         self.by_key = {s.key: s for s in self.specs}
 
-    def _end(self, s: _Spec) -> int:
+    def _end(self, s: SessionSpec) -> int:
         return s.start + s.duration
 
-    def _span(self, s: _Spec) -> tuple[int, int]:
+    def _span(self, s: SessionSpec) -> tuple[int, int]:
         a = self._abs(s.day, s.start)
         return a, a + s.duration
 
@@ -898,7 +930,7 @@ class Builder:
                 continue
             want[rel] -= self.depend(a.key, b.key, rel)
         # Back to back: one session starts right after (or a short gap after) another.
-        by_start: dict[tuple[int, int], list[_Spec]] = {}
+        by_start: dict[tuple[int, int], list[SessionSpec]] = {}
         for s in specs:
             by_start.setdefault((s.day, s.start), []).append(s)
         pairs = []
@@ -929,8 +961,12 @@ class Builder:
             members = sorted(self.members[gid])
             if not members:
                 continue
-            k = 2 if len(members) >= 12 and rng.random() < 0.5 else 1
-            self.groups[gid].leads = sorted(rng.sample(members, k))
+            leads = [rng.choice(members)]
+            if len(members) >= 12 and rng.random() < 0.5:  # a co-lead, from another institution if any
+                home = self.people[leads[0]].institution
+                others = [p for p in members if self.people[p].institution != home] or members
+                leads.append(rng.choice([p for p in others if p != leads[0]]))
+            self.groups[gid].leads = sorted(leads)
             if self.edge_cases and rng.random() < 0.3:
                 lead = self.groups[gid].leads[0]
                 self.people[lead].groups.remove(gid)  # still a member, as a lead
@@ -942,8 +978,8 @@ class Builder:
         self._grid()
         self._plant()
         self._refill()
-        self.first_meeting: dict[str, _Spec] = {}
-        self.series_specs: dict[str, list[_Spec]] = {}
+        self.first_meeting: dict[str, SessionSpec] = {}
+        self.series_specs: dict[str, list[SessionSpec]] = {}
         self._number_series()
         self._refresh()
         self._optional_guests(optional_share)
@@ -1036,7 +1072,7 @@ def _synthetic(params: Params, rng: random.Random) -> Builder:
             institutions[i % len(institutions)] if i < len(institutions) * 2 else rng.choice(institutions)
         )
         pid = f"P{i + 1:0{width}d}"
-        name = _person_name(rng, country)
+        name = person_name(rng, country)
         if i < len(institutions):
             role = rng.choice(["rector", "vice-rector"])
             leaders.append(pid)
@@ -1046,7 +1082,7 @@ def _synthetic(params: Params, rng: random.Random) -> Builder:
                 students.append(pid)
         else:
             role = rng.choices(["academic", "administrative"], [0.7, 0.3])[0]
-        b.person(pid, name, inst, role, _email(name, emails))
+        b.person(pid, name, inst, role, unique_email(name, emails))
 
     # Working groups in themes, and boards.
     gw = len(str(params.groups))
@@ -1075,7 +1111,7 @@ def _synthetic(params: Params, rng: random.Random) -> Builder:
     durations = [60, 90, 90, 120] if slot == 30 else [60, 75, 90, 90, 120]
     if params.plenaries >= 1:
         b.session(
-            _Spec(
+            SessionSpec(
                 "OPEN",
                 "Opening plenary",
                 Kind.PLENARY,
@@ -1090,12 +1126,14 @@ def _synthetic(params: Params, rng: random.Random) -> Builder:
         )
     if params.plenaries >= 2:
         b.session(
-            _Spec("CLOSE", "Closing plenary", Kind.PLENARY, 60, features=frozenset({"projector"}), late=True)
+            SessionSpec(
+                "CLOSE", "Closing plenary", Kind.PLENARY, 60, features=frozenset({"projector"}), late=True
+            )
         )
     for gid in boards:
         for _ in range(params.board_meetings):
             b.session(
-                _Spec(
+                SessionSpec(
                     f"{gid}-tmp{_}",
                     f"{b.groups[gid].name} meeting {{n}}",
                     Kind.OTHER,
@@ -1114,7 +1152,7 @@ def _synthetic(params: Params, rng: random.Random) -> Builder:
             if rng.random() < 0.25:
                 features.add("hybrid")
             b.session(
-                _Spec(
+                SessionSpec(
                     f"{gid}-tmp{m}",
                     f"{g.name}: working meeting {{n}}",
                     Kind.WORKING_GROUP,
@@ -1187,7 +1225,8 @@ def _days_and_breaks(b: Builder, params: Params) -> None:
         b.breaks.append(Break(day.date, 13 * 60 + 30, 13 * 60 + 45, "Group photo"))
 
 
-def _person_name(rng: random.Random, country: str) -> str:
+def person_name(rng: random.Random, country: str) -> str:
+    """A plausible name for someone from ``country`` (a key of NAMES), in its gendered form."""
     women, men, surnames = NAMES[country]
     male, female = rng.choice(surnames)
     if rng.random() < 0.5:
@@ -1195,7 +1234,8 @@ def _person_name(rng: random.Random, country: str) -> str:
     return f"{rng.choice(men)} {male}"
 
 
-def _email(name: str, taken: set[str]) -> str:
+def unique_email(name: str, taken: set[str]) -> str:
+    """``first.last@example.org``, numbered if already in ``taken`` (which it joins)."""
     base = ascii_slug(name)
     email, n = f"{base}@example.org", 1
     while email in taken:
@@ -1261,7 +1301,7 @@ def _cross_packages(b: Builder, params: Params, wgs: list[str], n_themes: int) -
         required = sorted(rng.sample(outsiders, min(len(outsiders), rng.choice([0, 1, 1, 2]))))
         features = {"projector"} | ({"hybrid"} if rng.random() < 0.5 else set())
         b.session(
-            _Spec(
+            SessionSpec(
                 f"X{i + 1:0{width}d}",
                 "Cross-package: " + " × ".join(b.groups[g].name for g in chosen),
                 Kind.CROSS_PACKAGE,
@@ -1297,7 +1337,7 @@ def _other_session(b: Builder, i: int, rng: random.Random) -> None:
     if rng.random() < 0.4:  # external guests come too: the organiser states a head count
         attendance = len(required) + len(optional) + rng.choice([5, 10, 20])
     b.session(
-        _Spec(
+        SessionSpec(
             f"OTH{i + 1:02d}",
             title,
             Kind.OTHER,
