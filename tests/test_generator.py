@@ -4,15 +4,22 @@ small presets exercise the rarer parts of the input format."""
 
 from __future__ import annotations
 
+import io
+import random
 from collections import Counter
+from datetime import date
+from pathlib import Path
 
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.checker import check, format_report
+from planner.examples import heroes_halmstad, heroes_halmstad_generated
 from planner.generator import PRESETS, Generated, Params, ascii_slug, generate, preset
-from planner.model import Kind, Problem, Relation
+from planner.model import Kind, Problem, Relation, overlaps
+from planner.workbook_writer import workbook_bytes
 
 
 def assert_planted_ok(g: Generated) -> None:
@@ -42,9 +49,8 @@ def assert_well_formed(p: Problem) -> None:
         assert u.date is None or u.date in p.day_by_date
     for d in p.dependencies:
         assert {d.first, d.second} <= p.session_by_id.keys() and d.first != d.second
-    assert len(p.participants) <= min(r.capacity for r in p.rooms if r.id == "HALL") or not any(
-        s.is_plenary for s in p.sessions
-    )
+    if any(s.is_plenary for s in p.sessions):  # a plenary is for everyone
+        assert max(r.capacity for r in p.rooms) >= len(p.participants)
 
 
 # -- feasible by construction -----------------------------------------------------
@@ -222,3 +228,144 @@ def test_names_and_emails():
     assert all(e.endswith("@example.org") and e.isascii() for e in emails)
     assert any(not x.name.isascii() for x in p.participants)  # Søren, Nováková, Žukauskas ...
     assert ascii_slug("Søren Åberg-Kučerová") == "soren.aberg.kucerova"
+
+
+# -- the built-in example ------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "heroes-halmstad-2025.xlsx"
+
+
+def test_heroes_planted_schedule_keeps_every_hard_rule():
+    g = heroes_halmstad_generated()
+    assert g.problem == heroes_halmstad()
+    assert_well_formed(g.problem)
+    assert_planted_ok(g)
+
+
+def test_heroes_is_deterministic():
+    fresh = heroes_halmstad_generated.__wrapped__()
+    assert fresh == heroes_halmstad_generated()
+
+
+def test_heroes_shape():
+    p = heroes_halmstad()
+    assert p.event.timezone == "Europe/Stockholm" and p.event.venue == "Halmstad University"
+    assert [d.date for d in p.days] == [date(2025, 10, 21), date(2025, 10, 22), date(2025, 10, 23)]
+    assert {x.institution for x in p.participants} == {
+        "Thomas More",
+        "Fontys",
+        "UCN",
+        "Polytechnic University of Beja",
+        "Deggendorf Institute of Technology",
+        "Halmstad University",
+        "SeAMK",
+        "Vilniaus Kolegija",
+        "Mendel University in Brno",
+    }
+    assert 110 <= len(p.participants) <= 130 and 38 <= len(p.sessions) <= 48
+    assert {x.role for x in p.participants} >= {"academic", "administrative", "student"}
+    assert all(x.email.endswith("@example.org") for x in p.participants)
+    assert len(p.members["LB"]) == 9 and len(p.members["SB"]) == 9
+    opening = p.session_by_id["OPEN"]
+    assert (opening.day, opening.start, opening.room) == (date(2025, 10, 21), 10 * 60, "AULA")
+    assert p.room_by_id["AULA"].capacity >= 150
+    assert any("lab" in r.features for r in p.rooms) and any("hybrid" in r.features for r in p.rooms)
+    # Clashes matter: most people work in two packages, and every package has a fair size.
+    packages = [g.id for g in p.groups if g.id not in ("LB", "SB")]
+    assert len(packages) >= 9
+    in_two = sum(1 for x in p.participants if len(set(x.groups) & set(packages)) >= 2)
+    assert in_two >= 60
+    assert min(len(p.members[g]) for g in packages) >= 10
+    # Each working group meets 2-3 times; every cross-package meeting follows its groups' first.
+    meetings = Counter(s.groups[0] for s in p.sessions if s.kind is Kind.WORKING_GROUP)
+    assert set(meetings) == set(packages) and set(meetings.values()) <= {2, 3}
+    before = {(d.first, d.second) for d in p.dependencies if d.relation is Relation.BEFORE}
+    for s in p.sessions:
+        if s.kind is Kind.CROSS_PACKAGE:
+            assert 2 <= len(s.groups) <= 3
+            assert all((f"{g}-1", s.id) in before for g in s.groups), s.id
+    assert {d.relation for d in p.dependencies} == set(Relation)
+    # Leadership as optional guests; late arrivals, early departures, a room closed one morning.
+    assert any("LB" in s.optional for s in p.sessions if s.kind is Kind.WORKING_GROUP)
+    first, last = p.days[0], p.days[-1]
+    away = [u for u in p.unavailability if u.who in p.participant_by_id]
+    assert any(u.date == first.date and u.start == 0 for u in away)
+    assert any(u.date == last.date and u.end is not None and u.end >= last.end for u in away)
+    assert any(
+        u.who == "O201" and u.date == date(2025, 10, 22) and u.end <= 12 * 60 for u in p.unavailability
+    )
+
+
+def _naive_greedy(p: Problem, rng: random.Random) -> bool:
+    """Place sessions in random order at a random free room and time, ignoring dependencies."""
+    placed: list[tuple[str, date, int, int, str]] = []
+    busy: dict[str, list[tuple[date, int, int]]] = {}
+    order = sorted(p.sessions, key=lambda s: (not s.is_plenary, rng.random()))
+    for s in order:
+        people = p.required_people[s.id]
+        options = []
+        for d in p.days:
+            for start in range(d.start, d.end - s.duration + 1, p.event.slot_minutes):
+                end = start + s.duration
+                if (s.day and s.day != d.date) or (s.start is not None and s.start != start):
+                    continue
+                if any(overlaps(start, end, b.start, b.end) for b in p.breaks_on(d.date)):
+                    continue
+                if p.is_unavailable(s.id, d.date, start, end) or any(
+                    p.is_unavailable(x, d.date, start, end) for x in people
+                ):
+                    continue
+                if any(
+                    x[1] == d.date
+                    and overlaps(start, end, x[2], x[3])
+                    and (s.is_plenary or p.session_by_id[x[0]].is_plenary)
+                    for x in placed
+                ):
+                    continue
+                if any(
+                    b[0] == d.date and overlaps(start, end, b[1], b[2])
+                    for x in people
+                    for b in busy.get(x, [])
+                ):
+                    continue
+                for r in p.rooms:
+                    if (
+                        (s.room and r.id != s.room)
+                        or r.capacity < p.attendance(s.id)
+                        or not s.features <= r.features
+                    ):
+                        continue
+                    if p.is_unavailable(r.id, d.date, start, end) or any(
+                        x[4] == r.id and x[1] == d.date and overlaps(start, end, x[2], x[3]) for x in placed
+                    ):
+                        continue
+                    options.append((d.date, start, end, r.id))
+        if not options:
+            return False
+        day, start, end, room = rng.choice(options)
+        placed.append((s.id, day, start, end, room))
+        for x in people:
+            busy.setdefault(x, []).append((day, start, end))
+    return True
+
+
+def test_heroes_is_not_trivial():
+    """A random greedy that even ignores dependencies does not find a schedule: it is a puzzle."""
+    p = heroes_halmstad()
+    assert sum(_naive_greedy(p, random.Random(seed)) for seed in range(10)) <= 1
+
+
+def test_committed_example_workbook_is_current():
+    """data/heroes-halmstad-2025.xlsx is what data/make_examples.py writes now."""
+    fresh = openpyxl.load_workbook(io.BytesIO(workbook_bytes(heroes_halmstad())))
+    committed = openpyxl.load_workbook(EXAMPLE)
+    assert committed.sheetnames == fresh.sheetnames
+    for name in fresh.sheetnames:
+        ours = [[(c.value, c.data_type) for c in row] for row in committed[name].iter_rows()]
+        theirs = [[(c.value, c.data_type) for c in row] for row in fresh[name].iter_rows()]
+        assert ours == theirs, f"{name} differs: run data/make_examples.py"
+
+
+def test_committed_example_reads_back():
+    read_problem = pytest.importorskip("planner.reader").read_problem
+    assert read_problem(EXAMPLE) == heroes_halmstad()
