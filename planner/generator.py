@@ -617,17 +617,17 @@ class Builder:
         for wish in wishes:
             options = [o for o in self.starts(s.duration) if wish(o) and not o.mask & block]
             for o in self._ordered([o for o in options if not o.mask & busy], s):
-                room = next((r.id for r in rooms if not self.room_mask[r.id] & o.mask), None)
-                if room is not None:
-                    self._commit(s, o, room, req)
+                free = next((r.id for r in rooms if not self.room_mask[r.id] & o.mask), None)
+                if free is not None:
+                    self._commit(s, o, free, req)
                     return True
             # No clash-free time: the time that costs fewest memberships (which are then dropped).
             for o in self._ordered(options, s):
-                room = next((r.id for r in rooms if not self.room_mask[r.id] & o.mask), None)
-                if room is not None:
+                free = next((r.id for r in rooms if not self.room_mask[r.id] & o.mask), None)
+                if free is not None:
                     cost = sum(1 for p in people if self.busy[p] & o.mask)
                     if best is None or cost < best[0]:
-                        best = (cost, o, room)
+                        best = (cost, o, free)
             if best is not None and best[0] <= self.wish_cost:
                 break  # worth keeping this wish
         if best is None:

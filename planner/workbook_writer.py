@@ -15,10 +15,10 @@ import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from planner.model import Problem, hhmm
 
@@ -133,10 +133,10 @@ def problem_tables(problem: Problem) -> dict[str, Table]:
         "Dependencies": [[d.first, d.second, d.relation.value, d.gap] for d in problem.dependencies],
     }
     # Empty strings are blank cells: one way to say "not given" in both formats.
-    return {
-        name: [list(SHEETS[name])] + [[None if v == "" else v for v in row] for row in tables[name]]
-        for name in SHEETS
-    }
+    out: dict[str, Table] = {}
+    for name, header in SHEETS.items():
+        out[name] = [list[Cell](header)] + [[None if v == "" else v for v in row] for row in tables[name]]
+    return out
 
 
 # -- xlsx -----------------------------------------------------------------------------
@@ -160,7 +160,7 @@ def build_workbook(problem: Problem, *, stamp: datetime = DEFAULT_STAMP) -> Work
     bold = Font(bold=True)
     for name, rows in problem_tables(problem).items():
         ws = wb.create_sheet(name)
-        header = rows[0]
+        header = SHEETS[name]
         widths = [len(h) for h in header]
         for r, row in enumerate(rows, start=1):
             for c, raw in enumerate(row, start=1):
