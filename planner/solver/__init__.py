@@ -15,7 +15,7 @@ from enum import Enum
 from ortools.sat.python import cp_model
 
 from planner.model import Assignment, Problem, Schedule
-from planner.solver.cpsat import Constraints, Objective, Variables
+from planner.solver.cpsat import DEFAULT_CONFIG, Constraints, ModelConfig, Objective, Variables
 from planner.solver.prepare import Blocked, Prepared, prepare
 
 
@@ -37,6 +37,9 @@ class Options:
     workers: int = 0  # 0: as many as the machine has (at least 2)
     previous: Schedule | None = None  # hint the search with it
     log: bool = False
+    model: ModelConfig = DEFAULT_CONFIG
+    #: CP-SAT's probing level; None: 0 for big models (probing them costs more than it saves)
+    probing: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,14 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def build(data: Prepared) -> tuple[cp_model.CpModel, Variables, Objective]:
+def build(
+    data: Prepared, config: ModelConfig = DEFAULT_CONFIG
+) -> tuple[cp_model.CpModel, Variables, Objective]:
     """The CP-SAT model of a prepared problem (for solving, explaining and inspection)."""
     model = cp_model.CpModel()
     variables = Variables(model, data)
-    Constraints(model, data, variables).add_all()
-    objective = Objective(model, data, variables)
+    Constraints(model, data, variables, config).add_all()
+    objective = Objective(model, data, variables, config)
     objective.build()
     return model, variables, objective
 
@@ -112,7 +117,7 @@ def solve(
         return SolveResult(
             Status.INFEASIBLE, None, seconds=time.perf_counter() - started, blocked=tuple(data.blocked)
         )
-    model, v, objective = build(data)
+    model, v, objective = build(data, options.model)
     if options.previous is not None:
         v.hint(options.previous)
 
@@ -122,6 +127,8 @@ def solve(
     params.random_seed = options.seed
     params.num_workers = options.workers if options.workers > 0 else 8
     params.log_search_progress = options.log
+    if options.probing is not None:
+        params.cp_model_probing_level = options.probing
     watcher = _Watcher(started, on_progress, should_stop)
     code = solver.solve(model, watcher)
     seconds = time.perf_counter() - started

@@ -12,6 +12,7 @@ far smaller and far tighter than one constraint per pair of sessions.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import combinations
 
 from ortools.sat.python import cp_model
@@ -95,18 +96,34 @@ class Variables:
                     self.m.add_hint(v, h == k)
 
 
+@dataclass(frozen=True)
+class ModelConfig:
+    """Formulation choices, kept switchable so the benchmarks can measure each."""
+
+    person_time_indexed: bool = True  # one at-most-one per slot and people clique
+    person_intervals: bool = True  # a no-overlap per people clique
+    room_supply: bool = True  # redundant per-slot room counting
+    clash_cuts: bool = True  # redundant per-slot lower bounds on optional clashes
+
+
+DEFAULT_CONFIG = ModelConfig()
+
+
 class Constraints:
     """The hard rules that involve more than one session (one-session rules were pruned)."""
 
-    def __init__(self, m: cp_model.CpModel, data: Prepared, v: Variables):
-        self.m, self.data, self.v = m, data, v
+    def __init__(
+        self, m: cp_model.CpModel, data: Prepared, v: Variables, config: ModelConfig = DEFAULT_CONFIG
+    ):
+        self.m, self.data, self.v, self.config = m, data, v, config
 
     def add_all(self) -> None:
         self.room_no_overlap()
         self.person_no_overlap()
         self.plenary_exclusive()
         self.dependencies()
-        self.room_supply()
+        if self.config.room_supply:
+            self.room_supply()
 
     def room_no_overlap(self) -> None:
         """Rule room_no_overlap (and room_available): a room holds one session at a time
@@ -132,30 +149,23 @@ class Constraints:
                 m.add_no_overlap(intervals)
 
     def person_no_overlap(self) -> None:
-        """Rule person_no_overlap: in every slot, each maximal set of sessions that share a
-        required person has at most one session running."""
+        """Rule person_no_overlap: each maximal set of sessions that share a required person
+        has at most one session running at a time."""
         for clique in self._people_cliques():
-            self._at_most_one_running(clique)
-            self.m.add_no_overlap([self.v.interval[i] for i in clique])
+            if self.config.person_time_indexed:
+                self._at_most_one_running(clique)
+            if self.config.person_intervals:
+                self.m.add_no_overlap([self.v.interval[i] for i in clique])
 
     def plenary_exclusive(self) -> None:
-        """Rule plenary_exclusive: in every slot where a plenary may run, it runs alone."""
+        """Rule plenary_exclusive: no session overlaps a plenary."""
         data, v = self.data, self.v
         plenaries = [i for i, s in enumerate(data.problem.sessions) if s.is_plenary]
-        if not plenaries:
-            return
-        plen_slots: dict[int, list[cp_model.IntVar]] = defaultdict(list)
         for p in plenaries:
-            for u in v.covering[p]:
-                plen_slots[u].extend(v.running(p, u))
-        for u, lits in plen_slots.items():
-            self.m.add_at_most_one(lits)
+            reach = set(v.covering[p])
             for i in range(len(data.starts)):
-                if i in plenaries:
-                    continue
-                mine = v.running(i, u)
-                if mine:
-                    self.m.add_at_most_one(mine + lits)
+                if i != p and not (i in plenaries and i < p) and reach & v.covering[i].keys():
+                    self.m.add_no_overlap([v.interval[p], v.interval[i]])
 
     def dependencies(self) -> None:
         """Rules dependency_*: each dependency between two sessions holds."""
@@ -231,8 +241,10 @@ class Constraints:
 class Objective:
     """Weighted soft goals; each term is kept so the result can report its figure."""
 
-    def __init__(self, m: cp_model.CpModel, data: Prepared, v: Variables):
-        self.m, self.data, self.v = m, data, v
+    def __init__(
+        self, m: cp_model.CpModel, data: Prepared, v: Variables, config: ModelConfig = DEFAULT_CONFIG
+    ):
+        self.m, self.data, self.v, self.config = m, data, v, config
         self.terms: dict[str, cp_model.LinearExpr] = {}
 
     def build(self) -> None:
@@ -279,6 +291,7 @@ class Objective:
             for p in people:
                 attends[p].setdefault(index[sid], False)
         pair_weight: dict[tuple[int, int], int] = defaultdict(int)
+        pair_var: dict[tuple[int, int], cp_model.IntVar] = {}
         hard_pairs: set[tuple[int, int]] = set()
         for sessions in attends.values():
             req = sorted(i for i, r in sessions.items() if r)
@@ -302,4 +315,29 @@ class Objective:
             m.add_bool_or([o, a_first, b_first])
             lits.append(o)
             weights.append(w)
+            pair_var[(a, b)] = o
+        if self.config.clash_cuts:
+            self._clash_cuts(attends, pair_var)
         return cp_model.LinearExpr.weighted_sum(lits, weights)
+
+    def _clash_cuts(
+        self, attends: dict[str, dict[int, bool]], pair_var: dict[tuple[int, int], cp_model.IntVar]
+    ) -> None:
+        """Redundant: if k of a person's sessions run in one slot, at least k - 1 of their
+        pairs clash. Stated once per distinct set of sessions and slot (tightens the bound)."""
+        v = self.v
+        profiles = {frozenset(s) for s in attends.values() if not all(s.values()) and len(s) > 1}
+        for prof in sorted(profiles, key=sorted):
+            members = sorted(prof)
+            slots: set[int] = set()
+            for i in members:
+                slots.update(v.covering[i])
+            for u in sorted(slots):
+                here = [i for i in members if u in v.covering[i]]
+                if len(here) < 2:
+                    continue
+                pairs = [pair_var[(a, b)] for a, b in combinations(here, 2) if (a, b) in pair_var]
+                if not pairs:
+                    continue
+                running = [lit for i in here for lit in v.running(i, u)]
+                self.m.add(sum(pairs) >= sum(running) - 1)
