@@ -153,7 +153,7 @@ def solve(
     return SolveResult(
         status,
         Schedule(tuple(assignments)),
-        objective=int(solver.objective_value),
+        objective=round(solver.objective_value),
         best_bound=solver.best_objective_bound,
         seconds=seconds,
         first_solution_seconds=watcher.first,
