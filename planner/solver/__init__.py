@@ -40,6 +40,8 @@ class Options:
     model: ModelConfig = DEFAULT_CONFIG
     #: CP-SAT's probing level; None: 0 for big models (probing them costs more than it saves)
     probing: int | None = None
+    #: extra CP-SAT parameters by name, for experiments and benchmarks
+    parameters: tuple[tuple[str, float | int | bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ def solve(
     params.log_search_progress = options.log
     if options.probing is not None:
         params.cp_model_probing_level = options.probing
+    for name, value in options.parameters:
+        setattr(params, name, value)
     watcher = _Watcher(started, on_progress, should_stop)
     code = solver.solve(model, watcher)
     seconds = time.perf_counter() - started

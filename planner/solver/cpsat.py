@@ -158,14 +158,17 @@ class Constraints:
                 self.m.add_no_overlap([self.v.interval[i] for i in clique])
 
     def plenary_exclusive(self) -> None:
-        """Rule plenary_exclusive: no session overlaps a plenary."""
+        """Rule plenary_exclusive: no session overlaps a plenary.
+
+        One cumulative over every session: a plenary takes all R rooms' worth of
+        capacity, any other session one, so nothing runs beside a plenary (and, as a
+        bonus, no more than R sessions run at once)."""
         data, v = self.data, self.v
-        plenaries = [i for i, s in enumerate(data.problem.sessions) if s.is_plenary]
-        for p in plenaries:
-            reach = set(v.covering[p])
-            for i in range(len(data.starts)):
-                if i != p and not (i in plenaries and i < p) and reach & v.covering[i].keys():
-                    self.m.add_no_overlap([v.interval[p], v.interval[i]])
+        if not any(s.is_plenary for s in data.problem.sessions):
+            return
+        rooms = len(data.problem.rooms)
+        demands = [rooms if s.is_plenary else 1 for s in data.problem.sessions]
+        self.m.add_cumulative(v.interval, demands, rooms)
 
     def dependencies(self) -> None:
         """Rules dependency_*: each dependency between two sessions holds."""
