@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from planner.errors import InputError
+from planner.errors import InputError, InputIssue
 
 EXIT_OK, EXIT_BROKEN, EXIT_INPUT, EXIT_NO_SCHEDULE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerate_unencodable_output()
     args = _parser().parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {"solve": cmd_solve, "check": cmd_check}
     try:
@@ -60,6 +61,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"internal error: {type(err).__name__}: {err} (set PLANNER_DEBUG=1 for details)", file=sys.stderr
         )
         return EXIT_INTERNAL
+
+
+def _tolerate_unencodable_output() -> None:
+    """A console or pipe that cannot show a name (Č on cp1252, → on ascii) gets an escape, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _say(text: str) -> None:
+    """Print a line now; a reader that went away (``planner solve ... | head``) must not stop the work."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        try:  # what is still buffered, and every later line, goes nowhere
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+
+
+def _check_out_folder(out: Path) -> None:
+    """--out must be (or become) a folder: said before the search, not as an internal error after it."""
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    if not existing.is_dir():
+        then = "" if existing == out else f", so {out} cannot be made"
+        raise InputError([InputIssue("--out", None, None, "", f"{existing} is a file, not a folder{then}")])
 
 
 def _print_input_error(err: InputError) -> None:
@@ -80,27 +108,26 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from planner.schedule_io import read_schedule, write_schedule_csv
     from planner.solver import Options, Progress, solve
 
+    out = Path(args.out)
+    _check_out_folder(out)
     problem = _read(args.input)
     previous = read_schedule(args.previous) if args.previous else None
 
     def show(p: Progress) -> None:
         gap = abs(p.objective - p.bound) / max(1.0, abs(p.objective))
-        print(
+        _say(
             f"  {p.seconds:7.2f} s  schedule #{p.solutions:<3d} objective {p.objective:>10.0f}"
-            f"  bound {p.bound:>10.0f}  gap {gap:6.1%}",
-            flush=True,
+            f"  bound {p.bound:>10.0f}  gap {gap:6.1%}"
         )
 
-    print(
+    _say(
         f"Solving {problem.event.name}: {len(problem.sessions)} sessions, "
         f"{len(problem.participants)} participants, {len(problem.rooms)} rooms, {len(problem.days)} days "
-        f"(time limit {args.time_limit:g} s)",
-        flush=True,
+        f"(time limit {args.time_limit:g} s)"
     )
     options = Options(time_limit=args.time_limit, seed=args.seed, workers=args.workers, previous=previous)
     result = solve(problem, options, on_progress=None if args.quiet else show)
 
-    out = Path(args.out)
     summary: dict[str, object] = {
         "status": result.status.value,
         "objective": result.objective,
@@ -118,6 +145,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if result.schedule is None:
         _print_no_schedule(result)
         out.mkdir(parents=True, exist_ok=True)
+        (out / "schedule.csv").unlink(missing_ok=True)  # a stale one would contradict this summary
         summary["hard_violations"] = None
         summary["reasons"] = [b.message for b in result.blocked]
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
@@ -149,8 +177,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
     ] + [(goal.replace("_", " "), str(n)) for goal, n in report.soft.items()]
     width = max(len(k) for k, _ in rows)
     for k, val in rows:
-        print(f"{k:<{width}}  {val}")
-    print(f"written: {out / 'schedule.csv'}, {out / 'summary.json'}")
+        _say(f"{k:<{width}}  {val}")
+    _say(f"written: {out / 'schedule.csv'}, {out / 'summary.json'}")
     return EXIT_OK
 
 
@@ -158,11 +186,11 @@ def _print_no_schedule(result) -> None:  # noqa: ANN001 - SolveResult
     from planner.solver import Status
 
     if result.status is Status.INFEASIBLE:
-        print("No schedule exists: the rules cannot all hold at once.")
+        _say("No schedule exists: the rules cannot all hold at once.")
         for b in result.blocked:
-            print(f"  - {b.message}")
+            _say(f"  - {b.message}")
     else:
-        print(
+        _say(
             "No schedule was found within the time limit (none was proven impossible either): "
             "try a longer --time-limit."
         )
@@ -175,7 +203,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     problem = _read(args.input)
     schedule = read_schedule(args.schedule)
     report = check(problem, schedule)
-    print(format_report(problem, report))
+    _say(format_report(problem, report))
     return EXIT_OK if report.ok else EXIT_BROKEN
 
 
