@@ -15,7 +15,7 @@ class Rule(str, Enum):
 
     text: str
 
-    def __new__(cls, value: str, text: str) -> "Rule":
+    def __new__(cls, value: str, text: str) -> Rule:
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.text = text
@@ -40,7 +40,10 @@ class Rule(str, Enum):
     # 4. plenaries
     PLENARY_EXCLUSIVE = ("plenary_exclusive", "nothing runs at the same time as a plenary")
     # 5. dependencies and fixed values
-    DEPENDENCY_BEFORE = ("dependency_before", "the first session ends at least the gap before the second starts")
+    DEPENDENCY_BEFORE = (
+        "dependency_before",
+        "the first session ends at least the gap before the second starts",
+    )
     DEPENDENCY_SAME_DAY = ("dependency_same_day", "both sessions are on the same day")
     DEPENDENCY_DIFFERENT_DAY = ("dependency_different_day", "the two sessions are on different days")
     DEPENDENCY_NOT_PARALLEL = ("dependency_not_parallel", "the two sessions do not overlap in time")
@@ -68,7 +71,7 @@ class SoftGoal(str, Enum):
 
     text: str
 
-    def __new__(cls, value: str, text: str) -> "SoftGoal":
+    def __new__(cls, value: str, text: str) -> SoftGoal:
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.text = text

@@ -10,13 +10,19 @@ from hypothesis import strategies as st
 from planner.checker import check
 from planner.generator import generate
 from planner.solver import Options, Status, solve
+from planner.solver.cpsat import ModelConfig
 
 
 @settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(min_value=0, max_value=10**6), preset=st.sampled_from(["tiny", "tiny", "small"]))
-def test_every_solver_schedule_passes_the_checker(seed: int, preset: str) -> None:
+@given(
+    seed=st.integers(min_value=0, max_value=10**6),
+    preset=st.sampled_from(["tiny", "tiny", "small"]),
+    redundant=st.booleans(),
+)
+def test_every_solver_schedule_passes_the_checker(seed: int, preset: str, redundant: bool) -> None:
     problem = generate(preset, seed).problem
-    result = solve(problem, Options(time_limit=10, seed=0, workers=2))
+    config = ModelConfig(person_time_indexed=redundant, room_supply=redundant, clash_cuts=redundant)
+    result = solve(problem, Options(time_limit=10, seed=0, workers=2, model=config))
     # generated meetings are feasible by construction (a planted schedule exists)
     assert result.status in (Status.OPTIMAL, Status.FEASIBLE), result.status
     report = check(problem, result.schedule)

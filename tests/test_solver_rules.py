@@ -15,6 +15,7 @@ from planner.checker import check
 from planner.model import Kind, Problem, Schedule
 from planner.rules import Rule
 from planner.solver import Options, Status, solve
+from planner.solver.cpsat import ModelConfig
 from tests.builders import (
     D1,
     D2,
@@ -240,20 +241,30 @@ CASES = [
 ]
 
 
-def _solve(p: Problem):  # noqa: ANN202
-    return solve(p, Options(time_limit=10, seed=1, workers=1))
+#: the default formulation, and every redundant family switched on (they must never
+#: cut off a valid schedule nor let a broken one through)
+CONFIGS = {
+    "default": ModelConfig(),
+    "redundant": ModelConfig(person_time_indexed=True, room_supply=True, clash_cuts=True),
+}
 
 
+def _solve(p: Problem, config: ModelConfig = CONFIGS["default"]):  # noqa: ANN202
+    return solve(p, Options(time_limit=10, seed=1, workers=1, model=config))
+
+
+@pytest.mark.parametrize("config", CONFIGS)
 @pytest.mark.parametrize("case", CASES, ids=[c.rule.value for c in CASES])
-def test_rule_refused_when_forced(case: Case) -> None:
-    result = _solve(case.refused)
+def test_rule_refused_when_forced(case: Case, config: str) -> None:
+    result = _solve(case.refused, CONFIGS[config])
     assert result.status is Status.INFEASIBLE
     assert result.schedule is None
 
 
+@pytest.mark.parametrize("config", CONFIGS)
 @pytest.mark.parametrize("case", CASES, ids=[c.rule.value for c in CASES])
-def test_rule_closest_case_solved_and_checked(case: Case) -> None:
-    result = _solve(case.accepted)
+def test_rule_closest_case_solved_and_checked(case: Case, config: str) -> None:
+    result = _solve(case.accepted, CONFIGS[config])
     assert result.status is Status.OPTIMAL
     report = check(case.accepted, result.schedule)
     assert report.violations == ()

@@ -38,8 +38,9 @@ class Options:
     previous: Schedule | None = None  # hint the search with it
     log: bool = False
     model: ModelConfig = DEFAULT_CONFIG
-    #: CP-SAT's probing level; None: 0 for big models (probing them costs more than it saves)
-    probing: int | None = None
+    #: CP-SAT's probing level (None: CP-SAT's default). 0 measured better on every size:
+    #: on 600 people, default probing spent 25 s of a 30 s limit in presolve.
+    probing: int | None = 0
     #: extra CP-SAT parameters by name, for experiments and benchmarks
     parameters: tuple[tuple[str, float | int | bool], ...] = ()
 
