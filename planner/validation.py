@@ -150,8 +150,13 @@ def parse_whole(raw: Cell) -> int:
     raise CellError("expected a whole number")
 
 
+#: The largest whole number any cell may hold: far above any real meeting's seats,
+#: minutes or weights, and low enough that no sum of them overflows the solver.
+MAX_WHOLE = 1_000_000
+
+
 def whole_at_least(least: int) -> Callable[[Cell], int]:
-    """A parser of whole numbers no smaller than ``least``."""
+    """A parser of whole numbers from ``least`` up to MAX_WHOLE."""
     wanted = "greater than 0" if least == 1 else f"{least} or more"
 
     def parse(raw: Cell) -> int:
@@ -161,6 +166,8 @@ def whole_at_least(least: int) -> Callable[[Cell], int]:
             raise CellError(f"expected a whole number {wanted}") from None
         if value < least:
             raise CellError(f"expected a whole number {wanted}")
+        if value > MAX_WHOLE:
+            raise CellError(f"expected a whole number no larger than {MAX_WHOLE:,}")
         return value
 
     return parse
