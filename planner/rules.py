@@ -82,3 +82,7 @@ class SoftGoal(str, Enum):
         "an optional attendee cannot attend (another of their sessions overlaps, or they are away)",
     )
     ROOM_FIT = ("room_fit", "seats left empty in the room a session is given")
+    CHANGE = (
+        "change",
+        "changes from the previous schedule: a new room 1 point, a new time that day 2, another day 3",
+    )

@@ -96,14 +96,15 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 
 def build(
-    data: Prepared, config: ModelConfig = DEFAULT_CONFIG
+    data: Prepared, config: ModelConfig = DEFAULT_CONFIG, previous: Schedule | None = None
 ) -> tuple[cp_model.CpModel, Variables, Objective]:
-    """The CP-SAT model of a prepared problem (for solving, explaining and inspection)."""
+    """The CP-SAT model of a prepared problem (for solving, explaining and inspection);
+    with a previous schedule, changes from it are a soft goal too."""
     model = cp_model.CpModel()
     variables = Variables(model, data)
     Constraints(model, data, variables, config).add_all()
     objective = Objective(model, data, variables, config)
-    objective.build()
+    objective.build(previous)
     return model, variables, objective
 
 
@@ -120,7 +121,7 @@ def solve(
         return SolveResult(
             Status.INFEASIBLE, None, seconds=time.perf_counter() - started, blocked=tuple(data.blocked)
         )
-    model, v, objective = build(data, options.model)
+    model, v, objective = build(data, options.model, options.previous)
     if options.previous is not None:
         v.hint(options.previous)
 

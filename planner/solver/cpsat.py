@@ -254,14 +254,46 @@ class Objective:
         self.m, self.data, self.v, self.config = m, data, v, config
         self.terms: dict[str, cp_model.LinearExpr] = {}
 
-    def build(self) -> None:
+    def build(self, previous: Schedule | None = None) -> None:
         self.terms[SoftGoal.ROOM_FIT.value] = self.room_fit()
         self.terms[SoftGoal.OPTIONAL_CLASH.value] = self.optional_clash()
+        if previous is not None:
+            self.terms[SoftGoal.CHANGE.value] = self.change(previous)
         event = self.data.problem.event
         goals = list(self.terms)
         self.m.minimize(
             cp_model.LinearExpr.weighted_sum([self.terms[g] for g in goals], [event.weight(g) for g in goals])
         )
+
+    def change(self, previous: Schedule) -> cp_model.LinearExpr:
+        """Changes from a previous schedule, in points: a new room 1, a new time on the same
+        day 2, another day 3 (a move and a new room add up). Sessions it lacks cost nothing."""
+        data, v = self.data, self.v
+        problem = data.problem
+        room_of = {r.id: k for k, r in enumerate(problem.rooms)}
+        lits: list[cp_model.IntVar] = []
+        points: list[int] = []
+        for i, sess in enumerate(problem.sessions):
+            was = previous.by_session.get(sess.id)
+            if was is None:
+                continue
+            for g, lit in v.x[i].items():
+                slot = data.slots[g]
+                cost = (
+                    0
+                    if (slot.date, slot.start) == (was.date, was.start)
+                    else 2
+                    if slot.date == was.date
+                    else 3
+                )
+                if cost:
+                    lits.append(lit)
+                    points.append(cost)
+            for k, lit in v.y[i].items():
+                if k != room_of.get(was.room_id):
+                    lits.append(lit)
+                    points.append(1)
+        return cp_model.LinearExpr.weighted_sum(lits, points)
 
     def room_fit(self) -> cp_model.LinearExpr:
         """Seats left empty: capacity minus attendance of the room each session gets."""
