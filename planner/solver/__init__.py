@@ -15,6 +15,7 @@ from enum import Enum
 from ortools.sat.python import cp_model
 
 from planner.model import Assignment, Problem, Schedule
+from planner.solver.construct import Placement, construct
 from planner.solver.cpsat import DEFAULT_CONFIG, Constraints, ModelConfig, Objective, Variables
 from planner.solver.prepare import Blocked, Prepared, prepare
 
@@ -121,9 +122,13 @@ def solve(
         return SolveResult(
             Status.INFEASIBLE, None, seconds=time.perf_counter() - started, blocked=tuple(data.blocked)
         )
+    built = construct(data, seconds=min(5.0, 0.1 * options.time_limit), seed=options.seed)
+    built_at = time.perf_counter() - started if built is not None else None
     model, v, objective = build(data, options.model, options.previous)
     if options.previous is not None:
         v.hint(options.previous)
+    elif built is not None:
+        v.hint_indices(built)
 
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -147,6 +152,8 @@ def solve(
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error: invalid CP-SAT model: {model.validate()}")
     if not status.has_schedule:
+        if built is not None and status is Status.UNKNOWN:  # the search found nothing better
+            return _constructed(problem, data, built, built_at, seconds, solver.best_objective_bound)
         return SolveResult(status, None, seconds=seconds, solutions=watcher.solutions)
 
     assignments = []
@@ -162,7 +169,38 @@ def solve(
         objective=round(solver.objective_value),
         best_bound=solver.best_objective_bound,
         seconds=seconds,
-        first_solution_seconds=watcher.first,
+        first_solution_seconds=min(t for t in (watcher.first, built_at) if t is not None),
         solutions=watcher.solutions,
+        soft=soft,
+    )
+
+
+def _constructed(
+    problem: Problem, data: Prepared, built: Placement, built_at: float | None, seconds: float, bound: float
+) -> SolveResult:
+    """The constructed schedule as the result, when the search found none in time."""
+    from planner.checker import soft_figures  # evaluation only: the figures share one definition
+
+    schedule = Schedule(
+        tuple(
+            Assignment(
+                sess.id,
+                data.slots[built[i][0]].date,
+                data.slots[built[i][0]].start,
+                problem.rooms[built[i][1]].id,
+            )
+            for i, sess in enumerate(problem.sessions)
+        )
+    )
+    soft, _ = soft_figures(problem, schedule)
+    objective = sum(problem.event.weight(goal) * n for goal, n in soft.items())
+    return SolveResult(
+        Status.FEASIBLE,
+        schedule,
+        objective=objective,
+        best_bound=None,
+        seconds=seconds,
+        first_solution_seconds=built_at,
+        solutions=1,
         soft=soft,
     )

@@ -1,0 +1,72 @@
+"""The constructed first schedule: it must keep every hard rule, and stand as the
+answer when the search finds nothing in time."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.checker import check
+from planner.generator import generate
+from planner.model import Assignment, Problem, Schedule
+from planner.solver import Options, Status, solve
+from planner.solver.construct import construct
+from planner.solver.prepare import prepare
+
+
+def _as_schedule(problem: Problem, placed: dict[int, tuple[int, int]]) -> Schedule:
+    data = prepare(problem)
+    return Schedule(
+        tuple(
+            Assignment(
+                s.id,
+                data.slots[placed[i][0]].date,
+                data.slots[placed[i][0]].start,
+                problem.rooms[placed[i][1]].id,
+            )
+            for i, s in enumerate(problem.sessions)
+        )
+    )
+
+
+def _roomier(problem: Problem, minutes: int) -> Problem:
+    """The same meeting with every day ending later (generated meetings are packed to the limit)."""
+    return replace(problem, days=tuple(replace(d, end=min(d.end + minutes, 24 * 60)) for d in problem.days))
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10**6),
+    preset=st.sampled_from(["tiny", "small", "alliance"]),
+    slack=st.sampled_from([0, 60]),
+)
+def test_a_constructed_schedule_keeps_every_hard_rule(seed: int, preset: str, slack: int) -> None:
+    problem = _roomier(generate(preset, seed).problem, slack)
+    placed = construct(prepare(problem), seconds=1.0, seed=seed)
+    if placed is not None:  # it may give up; what it gives must be right
+        report = check(problem, _as_schedule(problem, placed))
+        assert report.violations == (), [v.message for v in report.violations]
+
+
+def test_construction_succeeds_on_a_roomy_large_meeting() -> None:
+    problem = _roomier(generate("large", 1).problem, 120)
+    placed = construct(prepare(problem), seconds=10.0)
+    assert placed is not None
+    assert check(problem, _as_schedule(problem, placed)).ok
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_solve_falls_back_to_the_constructed_schedule(seed: int) -> None:
+    problem = _roomier(generate("alliance", seed).problem, 120)
+    # the search stops right after presolve, so only the construction can answer
+    options = Options(time_limit=20, seed=seed, workers=2, parameters=(("stop_after_presolve", True),))
+    result = solve(problem, options)
+    assert result.status is Status.FEASIBLE
+    report = check(problem, result.schedule)
+    assert report.ok
+    assert result.soft == report.soft
+    assert result.objective == report.objective(problem)
+    assert result.first_solution_seconds is not None
