@@ -11,17 +11,30 @@ from __future__ import annotations
 import csv
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from planner.errors import InputError, InputIssue
 from planner.model import Problem
 from planner.validation import SHEETS, Cell, build_problem, column_key, is_blank, shown
 
-__all__ = ["Table", "build_problem", "load_tables", "read_csv_table", "read_problem", "read_workbook"]
+__all__ = [
+    "INPUT_SESSIONS_SHEET",
+    "Table",
+    "build_problem",
+    "load_tables",
+    "read_csv_table",
+    "read_problem",
+    "read_workbook",
+]
 
 #: Known sheet names by their matching key; "Sessions" is also the schedule workbook's sheet.
 _CANONICAL = {column_key(name): name for name in SHEETS}
+
+#: In a schedule workbook (``schedule.xlsx``) the sheet ``Sessions`` is the schedule, as
+#: workbook.md says, and the input's Sessions sheet is kept under this name, so that the
+#: file is an input workbook too. Where a workbook has it, it is the input's Sessions sheet.
+INPUT_SESSIONS_SHEET = "Sessions (input)"
 
 
 @dataclass(frozen=True)
@@ -66,7 +79,21 @@ def load_tables(path: str | Path) -> dict[str, Table]:
             "this is a single CSV file: give the folder that holds all the CSV files "
             "(event.csv, days.csv, rooms.csv, participants.csv, sessions.csv, ...)",
         )
-    return read_workbook(path)
+    return _input_sessions(read_workbook(path))
+
+
+def _input_sessions(tables: dict[str, Table]) -> dict[str, Table]:
+    """The tables with a schedule workbook's ``Sessions (input)`` read as the Sessions sheet
+    (its ``Sessions`` sheet, the schedule, is then an extra sheet, ignored)."""
+    source = next((n for n in tables if column_key(n) == column_key(INPUT_SESSIONS_SHEET)), None)
+    if source is None:
+        return tables
+    out = {name: t for name, t in tables.items() if name not in (source, "Sessions")}
+    if "Sessions" in tables:
+        aside = f"{tables['Sessions'].source} (schedule)"
+        out[aside] = replace(tables["Sessions"], name=aside)
+    out["Sessions"] = replace(tables[source], name="Sessions")
+    return out
 
 
 def read_workbook(path: str | Path) -> dict[str, Table]:
