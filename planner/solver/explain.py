@@ -474,6 +474,8 @@ def find_core(
             **kw,  # type: ignore[arg-type]
         )
 
+    if budget.left() <= 0:
+        return done(Verdict.UNKNOWN)
     # 1. everything behind switches, all assumed: is there a schedule, and if not, a first core
     full = _Model(frame, every, switched=True)
     full.m.add_assumptions([full.m.get_bool_var_from_proto_index(v) for v in full.lits])
