@@ -33,29 +33,21 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--time-limit", type=float, default=30.0, help="seconds of search (default 30)")
     s.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
     s.add_argument("--workers", type=int, default=0, help="search threads (default: 8, shared by the cores)")
-    s.add_argument("--previous", help="a schedule (schedule.csv) to start from")
+    s.add_argument(
+        "--previous", help="a schedule to start from (schedule.csv or schedule.xlsx of an earlier run)"
+    )
     s.add_argument("--quiet", action="store_true", help="do not show the search's progress")
 
     c = sub.add_parser("check", help="check a schedule against every hard rule")
     c.add_argument("input", help="workbook (.xlsx) or folder of CSV files")
     c.add_argument("schedule", help="schedule.csv to check")
-
-    e = sub.add_parser("explain", help="say why an input cannot be scheduled, in the organiser's terms")
-    e.add_argument("input", help="workbook (.xlsx) or folder of CSV files")
-    e.add_argument("--time-limit", type=float, default=20.0, help="seconds for the explanation (default 20)")
-    e.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
-    e.add_argument("--workers", type=int, default=1, help="search threads (default 1)")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerate_unencodable_output()
     args = _parser().parse_args(argv)
-    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-        "solve": cmd_solve,
-        "check": cmd_check,
-        "explain": cmd_explain,
-    }
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {"solve": cmd_solve, "check": cmd_check}
     try:
         return handlers[args.command](args)
     except InputError as err:
@@ -115,13 +107,17 @@ def _read(path: str):  # noqa: ANN202 - Problem, imported lazily to keep --help 
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from planner.checker import check
-    from planner.schedule_io import read_schedule, write_schedule_csv
+    from planner.export.files import FRAB, WORKBOOK, export_files, now, write_exports
+    from planner.export.sync import read_previous
+    from planner.schedule_io import write_schedule_csv
     from planner.solver import Options, Progress, solve
 
     out = Path(args.out)
     _check_out_folder(out)
     problem = _read(args.input)
-    previous = read_schedule(args.previous) if args.previous else None
+    # A previous schedule.xlsx also tells the calendars' last SEQUENCE and who attended what.
+    before = read_previous(args.previous) if args.previous else None
+    previous = before.schedule if before is not None else None
 
     def show(p: Progress) -> None:
         gap = abs(p.objective - p.bound) / max(1.0, abs(p.objective))
@@ -153,11 +149,12 @@ def cmd_solve(args: argparse.Namespace) -> int:
         "time_limit": args.time_limit,
     }
     if result.schedule is None:
-        reasons = _print_no_schedule(problem, result, args.time_limit)
+        _print_no_schedule(result)
         out.mkdir(parents=True, exist_ok=True)
-        (out / "schedule.csv").unlink(missing_ok=True)  # a stale one would contradict this summary
+        for stale in ("schedule.csv", WORKBOOK, FRAB):  # a stale one would contradict this summary
+            (out / stale).unlink(missing_ok=True)
         summary["hard_violations"] = None
-        summary["reasons"] = reasons
+        summary["reasons"] = [b.message for b in result.blocked]
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         return EXIT_NO_SCHEDULE
 
@@ -170,6 +167,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
     out.mkdir(parents=True, exist_ok=True)
     write_schedule_csv(problem, result.schedule, out / "schedule.csv")
+    files = export_files(problem, result.schedule, stamp=now(), previous=before, report=report)
+    write_exports(files, out)
     summary["hard_violations"] = 0
     summary.update(report.soft)
     summary["weighted"] = {g: problem.event.weight(g) * n for g, n in report.soft.items()}
@@ -188,39 +187,26 @@ def cmd_solve(args: argparse.Namespace) -> int:
     width = max(len(k) for k, _ in rows)
     for k, val in rows:
         _say(f"{k:<{width}}  {val}")
-    _say(f"written: {out / 'schedule.csv'}, {out / 'summary.json'}")
+    people = sum(1 for name in files if name.startswith("calendars/people/"))
+    _say(
+        f"written: {out / 'schedule.csv'}, {out / WORKBOOK}, {out / FRAB}, {out / 'summary.json'}, "
+        f"{out / 'calendars'} ({people} people, {len(problem.rooms)} rooms, event.ics)"
+    )
     return EXIT_OK
 
 
-def _print_no_schedule(problem, result, time_limit: float) -> list[str]:  # noqa: ANN001 - Problem, SolveResult
-    """Say why there is no schedule (as ``planner explain`` would); the reasons, for summary.json."""
-    from planner.explain import explain, format_explanation
+def _print_no_schedule(result) -> None:  # noqa: ANN001 - SolveResult
     from planner.solver import Status
 
-    if result.status is not Status.INFEASIBLE:
+    if result.status is Status.INFEASIBLE:
+        _say("No schedule exists: the rules cannot all hold at once.")
+        for b in result.blocked:
+            _say(f"  - {b.message}")
+    else:
         _say(
             "No schedule was found within the time limit (none was proven impossible either): "
             "try a longer --time-limit."
         )
-        return []
-    explanation = explain(problem, time_limit=time_limit)
-    if explanation.schedule_exists:  # the two models disagree: a bug, but never a false reason
-        _say("No schedule exists (the search proved it), but no reason was found: please report this input.")
-        return []
-    _say(format_explanation(problem, explanation))
-    return [r.message for r in explanation.reasons]
-
-
-def cmd_explain(args: argparse.Namespace) -> int:
-    """Exit 0 once it has said why (or that a schedule exists); 3 when the time limit left it unsure."""
-    from planner.explain import explain, format_explanation
-
-    problem = _read(args.input)
-    explanation = explain(problem, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
-    _say(format_explanation(problem, explanation))
-    if explanation.schedule_exists or explanation.reasons:
-        return EXIT_OK
-    return EXIT_NO_SCHEDULE
 
 
 def cmd_check(args: argparse.Namespace) -> int:

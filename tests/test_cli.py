@@ -306,14 +306,9 @@ def test_check_accepts_the_built_in_example_schedule(
     assert "Soft figures:" in run.out and "optional_clash" in run.out and "room_fit" in run.out
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="cli.md: solve also writes schedule.xlsx and calendars/ (people/, rooms/, event.ics); "
-    "not implemented yet (reported)",
-)
 def test_built_in_example_calendars_and_workbook(heroes: HeroesRun) -> None:
     assert heroes.proc.returncode == 0
-    assert (heroes.out / "schedule.xlsx").is_file()
+    assert (heroes.out / "schedule.xlsx").is_file() and (heroes.out / "schedule.frab.json").is_file()
     assert (heroes.out / "calendars" / "event.ics").is_file()
     for p in heroes.problem.participants:
         name = re.sub(r"[^A-Za-z0-9._-]", "_", p.id)
