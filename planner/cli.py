@@ -41,13 +41,23 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check a schedule against every hard rule")
     c.add_argument("input", help="workbook (.xlsx) or folder of CSV files")
     c.add_argument("schedule", help="schedule.csv to check")
+
+    e = sub.add_parser("explain", help="say why an input cannot be scheduled, in the organiser's terms")
+    e.add_argument("input", help="workbook (.xlsx) or folder of CSV files")
+    e.add_argument("--time-limit", type=float, default=20.0, help="seconds for the explanation (default 20)")
+    e.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
+    e.add_argument("--workers", type=int, default=1, help="search threads (default 1)")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     _tolerate_unencodable_output()
     args = _parser().parse_args(argv)
-    handlers: dict[str, Callable[[argparse.Namespace], int]] = {"solve": cmd_solve, "check": cmd_check}
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "solve": cmd_solve,
+        "check": cmd_check,
+        "explain": cmd_explain,
+    }
     try:
         return handlers[args.command](args)
     except InputError as err:
@@ -149,12 +159,12 @@ def cmd_solve(args: argparse.Namespace) -> int:
         "time_limit": args.time_limit,
     }
     if result.schedule is None:
-        _print_no_schedule(result)
+        reasons = _print_no_schedule(problem, result, args.time_limit)
         out.mkdir(parents=True, exist_ok=True)
         for stale in ("schedule.csv", WORKBOOK, FRAB):  # a stale one would contradict this summary
             (out / stale).unlink(missing_ok=True)
         summary["hard_violations"] = None
-        summary["reasons"] = [b.message for b in result.blocked]
+        summary["reasons"] = reasons
         (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         return EXIT_NO_SCHEDULE
 
@@ -195,18 +205,35 @@ def cmd_solve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_no_schedule(result) -> None:  # noqa: ANN001 - SolveResult
+def _print_no_schedule(problem, result, time_limit: float) -> list[str]:  # noqa: ANN001 - Problem, SolveResult
+    """Say why there is no schedule (as ``planner explain`` would); the reasons, for summary.json."""
+    from planner.explain import explain, format_explanation
     from planner.solver import Status
 
-    if result.status is Status.INFEASIBLE:
-        _say("No schedule exists: the rules cannot all hold at once.")
-        for b in result.blocked:
-            _say(f"  - {b.message}")
-    else:
+    if result.status is not Status.INFEASIBLE:
         _say(
             "No schedule was found within the time limit (none was proven impossible either): "
             "try a longer --time-limit."
         )
+        return []
+    explanation = explain(problem, time_limit=time_limit)
+    if explanation.schedule_exists:  # the two models disagree: a bug, but never a false reason
+        _say("No schedule exists (the search proved it), but no reason was found: please report this input.")
+        return []
+    _say(format_explanation(problem, explanation))
+    return [r.message for r in explanation.reasons]
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Exit 0 once it has said why (or that a schedule exists); 3 when the time limit left it unsure."""
+    from planner.explain import explain, format_explanation
+
+    problem = _read(args.input)
+    explanation = explain(problem, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
+    _say(format_explanation(problem, explanation))
+    if explanation.schedule_exists or explanation.reasons:
+        return EXIT_OK
+    return EXIT_NO_SCHEDULE
 
 
 def cmd_check(args: argparse.Namespace) -> int:
