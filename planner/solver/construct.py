@@ -7,8 +7,9 @@ earliest start that leaves its neighbours most room and the smallest free room
 that fits, then strike from every other session the starts this one rules out
 (shared required people, plenaries, dependencies). When some session is left
 with no start, the construction starts again with that session's priority
-raised ("squeaky wheel"). The result breaks no hard rule; it seeds CP-SAT as a
-hint, and stands as the answer if the search finds nothing better in time.
+raised ("squeaky wheel"). The result breaks no hard rule; it stands as the
+answer when the search finds nothing in time (as a hint it was measured to
+lead the search astray, so it is not one).
 """
 
 from __future__ import annotations

@@ -79,14 +79,6 @@ class Variables:
             self._day[i] = var
         return self._day[i]
 
-    def hint_indices(self, chosen: dict[int, tuple[int, int]]) -> None:
-        """Seed the search with session index -> (start slot, room index)."""
-        for i, (g, k) in chosen.items():
-            for h, lit in self.x[i].items():
-                self.m.add_hint(lit, h == g)
-            for h, lit in self.y[i].items():
-                self.m.add_hint(lit, h == k)
-
     def hint(self, schedule: Schedule) -> None:
         """Seed the search with a schedule (e.g. the previous one); unknown parts are ignored."""
         data = self.data
