@@ -308,7 +308,8 @@ class _Context:
                 rest = [q for q in people if q != p]
                 if not self.free_of(rest, sess, own):
                     people = rest
-            breaks = not self.free_of(people, sess, self.free_of([sess.id], sess, base))
+            # breaks are part of the reason if, without them, the people would have had a time
+            breaks = bool(self.free_of(people, sess, self.free_of([sess.id], sess, base)))
             return _NoStart(Rule.PERSON_AVAILABLE, tuple(people), breaks)
         rest = self.free_of(away, sess, own)
         if sess.day is not None and not any(d == sess.day for d, _ in rest):
@@ -439,7 +440,7 @@ def person_available(ctx: _Context) -> list[Reason]:
             p for p in people if ctx.fixed(sess, ctx.free_of([q for q in blockers if q != p], sess, own))
         ]
         fix = (
-            _and([f"make {_person(problem, p)} optional in {sid}" for p in enough], "or")
+            f"make {_and([_person(problem, p) for p in enough], 'or')} optional in {sid}"
             if enough
             else f"ask {_and([_person(problem, p) for p in people])} to be present for {long} at once"
         )
@@ -731,16 +732,19 @@ def room_no_overlap(ctx: _Context, covered: set[str]) -> list[Reason]:
         ra, rb = data.rooms[ctx.index[a]], data.rooms[ctx.index[b]]
         if len(ra) == 1 and ra == rb:
             room = problem.rooms[ra[0]]
+            sa, sb = problem.session_by_id[a], problem.session_by_id[b]
             out.append(
                 Reason(
                     Rule.ROOM_NO_OVERLAP,
                     f"{_session(problem, a)} {ctx.when(a)} and {_session(problem, b)} {ctx.when(b)}, "
-                    f"and both can only be held in {room.name}.",
+                    f"and both can only be held in {room.name} "
+                    f"({'; '.join(dict.fromkeys([_room_limit(problem, sa), _room_limit(problem, sb)]))}).",
                     (a, b),
                     rooms=(room.id,),
                     fix="move one of them, or let one use another room",
                 )
             )
+    covered = covered | {s for r in out for s in r.sessions}
     families = sorted({frozenset(r) for r in data.rooms if r}, key=len)
     reported: list[frozenset[int]] = []
     everywhere = frozenset(range(len(problem.rooms)))
@@ -802,6 +806,8 @@ def _room_limit(problem: Problem, sess: Session) -> str:
         return f"{sess.id} is fixed in {_room(problem, sess.room)}"
     if any(not sess.features <= r.features for r in problem.rooms):
         return f"{sess.id} needs {_features(sess.features)}"
+    if len(problem.rooms) == 1:
+        return "the only room"
     return f"{sess.id} expects {problem.attendance(sess.id)} people"
 
 
