@@ -186,7 +186,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
     rows = [
         ("status", result.status.value),
-        ("objective", f"{result.objective} (bound {result.best_bound:.0f})"),
+        (
+            "objective",
+            f"{result.objective}"
+            + ("" if result.best_bound is None else f" (bound {result.best_bound:.0f})"),
+        ),
         (
             "first schedule",
             f"{result.first_solution_seconds:.2f} s" if result.first_solution_seconds else "-",
