@@ -116,6 +116,7 @@ def _read(path: str):  # noqa: ANN202 - Problem, imported lazily to keep --help 
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
+    from planner.changes import diff
     from planner.checker import check
     from planner.export.files import FRAB, WORKBOOK, export_files, now, write_exports
     from planner.export.sync import read_previous
@@ -182,6 +183,12 @@ def cmd_solve(args: argparse.Namespace) -> int:
     summary["hard_violations"] = 0
     summary.update(report.soft)
     summary["weighted"] = {g: problem.event.weight(g) * n for g, n in report.soft.items()}
+    changes = diff(problem, previous, result.schedule) if previous is not None else None
+    (out / "changes.csv").unlink(missing_ok=True)  # a stale one would describe another re-plan
+    if changes is not None:
+        summary["changes"] = len(changes)
+        summary["change_points"] = sum(c.points for c in changes)
+        _write_changes(changes, out / "changes.csv")
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
 
     rows = [
@@ -201,12 +208,27 @@ def cmd_solve(args: argparse.Namespace) -> int:
     width = max(len(k) for k, _ in rows)
     for k, val in rows:
         _say(f"{k:<{width}}  {val}")
+    if changes is not None:
+        _say(f"changes from the previous schedule: {len(changes)}")
+        for c in changes:
+            _say(f"  {c.session_id}: {c.kind}: {c.was or '-'} -> {c.now or '-'}")
     people = sum(1 for name in files if name.startswith("calendars/people/"))
     _say(
         f"written: {out / 'schedule.csv'}, {out / WORKBOOK}, {out / FRAB}, {out / 'summary.json'}, "
         f"{out / 'calendars'} ({people} people, {len(problem.rooms)} rooms, event.ics)"
     )
     return EXIT_OK
+
+
+def _write_changes(changes: list, path: Path) -> None:  # list[Change]
+    """changes.csv: session, was, now (date, start and room), and what kind of change."""
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["session", "was", "now", "change"])
+        for c in changes:
+            w.writerow([c.session_id, c.was, c.now, c.kind])
 
 
 def _print_no_schedule(problem, result, time_limit: float) -> list[str]:  # noqa: ANN001 - Problem, SolveResult

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 DEFAULT_WEIGHTS: dict[str, int] = {
     "optional_clash": 50,
     "room_fit": 1,
-    "change": 100,
+    "change": 1000,
 }
 
 

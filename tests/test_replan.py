@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from planner.changes import diff
 from planner.checker import check
+from planner.model import Unavailability
 from planner.solver import Options, Status, solve
 from tests.builders import D1, D2, at, away, day, problem, room, schedule, session
 
@@ -13,7 +16,7 @@ def _solve(p, previous):  # noqa: ANN001, ANN202
 
 
 def test_valid_previous_schedule_is_kept_even_when_a_better_one_exists() -> None:
-    # R2 fits A better (10 empty seats fewer), but moving costs 100 points per room change
+    # R2 fits A better (10 empty seats fewer), but a new room costs 1 point = 1000
     p = problem([session("A", attendance=10)], rooms=[room("R1", 30), room("R2", 20)])
     previous = schedule(at("A", "10:00", "R1"))
     result = _solve(p, previous)
@@ -71,3 +74,56 @@ def test_dropped_and_added_sessions_are_reported() -> None:
     result = _solve(p, previous)
     kinds = {c.session_id: c.kind for c in diff(p, previous, result.schedule)}
     assert kinds == {"NEW": "added", "OLD": "dropped"}
+
+
+def test_replan_through_the_cli_moves_only_what_must_move(tmp_path) -> None:  # noqa: ANN001
+    """A room is closed for the time of one session: only that session changes, and
+    changes.csv and summary.json say so."""
+    import csv
+    import json
+
+    from planner.cli import main
+    from planner.reader import read_problem
+    from planner.schedule_io import read_schedule
+    from planner.workbook_writer import write_workbook
+
+    source = "data/heroes-halmstad-2025.xlsx"
+    first = tmp_path / "first"
+    assert main(["solve", source, "--out", str(first), "--time-limit", "5", "--workers", "2", "--quiet"]) == 0
+    problem = read_problem(source)
+    before = read_schedule(first / "schedule.csv")
+    victim = next(
+        a
+        for a in before.assignments
+        if not problem.session_by_id[a.session_id].is_plenary
+        and problem.session_by_id[a.session_id].room is None
+    )
+    duration = problem.session_by_id[victim.session_id].duration
+    closed = replace(
+        problem,
+        unavailability=problem.unavailability
+        + (Unavailability(victim.room_id, victim.date, victim.start, victim.start + duration),),
+    )
+    changed = tmp_path / "changed.xlsx"
+    write_workbook(closed, changed)
+    second = tmp_path / "second"
+    code = main(
+        [
+            "solve",
+            str(changed),
+            "--out",
+            str(second),
+            "--time-limit",
+            "5",
+            "--workers",
+            "2",
+            "--quiet",
+            "--previous",
+            str(first / "schedule.csv"),
+        ]
+    )
+    assert code == 0
+    with (second / "changes.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["session"] for r in rows] == [victim.session_id]
+    assert json.loads((second / "summary.json").read_text())["changes"] == 1
