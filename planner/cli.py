@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--time-limit", type=float, default=20.0, help="seconds for the explanation (default 20)")
     e.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
     e.add_argument("--workers", type=int, default=1, help="search threads (default 1)")
+
+    t = sub.add_parser("template", help="write a blank input workbook with notes, drop-downs and examples")
+    t.add_argument("file", help="the .xlsx file to write")
     return p
 
 
@@ -57,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "solve": cmd_solve,
         "check": cmd_check,
         "explain": cmd_explain,
+        "template": cmd_template,
     }
     try:
         return handlers[args.command](args)
@@ -248,6 +252,34 @@ def _print_no_schedule(problem, result, time_limit: float) -> list[str]:  # noqa
         return []
     _say(format_explanation(problem, explanation))
     return [r.message for r in explanation.reasons]
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the blank workbook; exit 2 when the file cannot be written there."""
+    from planner.errors import InputIssue
+    from planner.template import write_template
+
+    path = Path(args.file)
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(
+            [
+                InputIssue(
+                    str(path),
+                    None,
+                    None,
+                    path.name,
+                    "the template is an .xlsx workbook: give a file name ending in .xlsx",
+                )
+            ]
+        )
+    try:
+        write_template(path)
+    except OSError as err:
+        raise InputError(
+            [InputIssue(str(path), None, None, "", f"cannot write the file: {err.strerror}")]
+        ) from None
+    _say(f"written: {path} (every sheet, a note on each column, drop-down lists and one example per sheet)")
+    return EXIT_OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

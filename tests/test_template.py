@@ -260,3 +260,19 @@ def test_the_docs_state_the_defaults_the_planner_uses() -> None:
     stated = dict(re.findall(r"^\| `(\w+)` \|.*\| no, (\d+) \|$", docs, re.MULTILINE))
     assert stated.pop("slot_minutes") == "15"
     assert {k.removeprefix("weight_"): int(v) for k, v in stated.items()} == DEFAULT_WEIGHTS
+
+
+def test_planner_template_command_writes_a_valid_workbook(tmp_path: Path) -> None:
+    from planner.cli import main
+
+    path = tmp_path / "blank.xlsx"
+    assert main(["template", str(path)]) == 0
+    assert read_problem(path).sessions  # reads back as valid input
+
+
+def test_planner_template_refuses_a_non_xlsx_name(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    from planner.cli import main
+
+    assert main(["template", str(tmp_path / "blank.csv")]) == 2
+    assert ".xlsx" in capsys.readouterr().err
+    assert not (tmp_path / "blank.csv").exists()
