@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from planner.model import Relation
 from planner.solver.prepare import Prepared
@@ -27,21 +28,29 @@ Placement = dict[int, tuple[int, int]]  # session index -> (start slot, room ind
 LOOK_AHEAD = 8
 
 
-def construct(data: Prepared, seconds: float = 3.0, seed: int = 0, rounds: int = 1000) -> Placement | None:
-    """Every session placed by the rules, or None when no pass succeeded in time."""
+def construct(
+    data: Prepared,
+    seconds: float = 3.0,
+    seed: int = 0,
+    rounds: int = 1000,
+    stop: Callable[[], bool] = lambda: False,
+) -> Placement | None:
+    """Every session placed by the rules, or None when no pass succeeded in time
+    (or ``stop()`` said to give up)."""
     if any(not s for s in data.starts) or any(not r for r in data.rooms):
         return None
     deadline = time.perf_counter() + seconds
     base = _Static(data)
     rng = random.Random(seed)
     urgency = [0] * len(data.starts)
-    for _ in range(rounds):
-        placed, failed = base.attempt(urgency, rng)
+    for n in range(rounds):
+        # the first pass always runs to its end, so its outcome does not depend on timing
+        placed, failed = base.attempt(urgency, rng, stop if n else lambda: False)
         if failed is None:
             return placed
         for i in failed:
             urgency[i] += 1
-        if time.perf_counter() > deadline:
+        if time.perf_counter() > deadline or stop():
             break
     return None
 
@@ -84,7 +93,9 @@ class _Static:
         self.initial = [set(s) for s in data.starts]
         self.propagate(self.initial, list(range(n)))
 
-    def attempt(self, urgency: list[int], rng: random.Random) -> tuple[Placement, list[int] | None]:
+    def attempt(
+        self, urgency: list[int], rng: random.Random, stop: Callable[[], bool] = lambda: False
+    ) -> tuple[Placement, list[int] | None]:
         """One pass. Returns the placement and None, or what was placed and the sessions
         that were left with no start (or could not get a room)."""
         domain = [set(s) for s in self.initial]
@@ -93,6 +104,8 @@ class _Static:
         unplaced = set(range(self.n))
         tie = [rng.random() for _ in range(self.n)]
         while unplaced:
+            if len(placed) % 64 == 63 and stop():
+                return placed, []
             i = min(
                 unplaced, key=lambda j: (len(domain[j]) / (2 ** urgency[j]), -len(self.neighbours[j]), tie[j])
             )

@@ -38,8 +38,10 @@ class Instance:
     """One instance of a hard rule: the rule, and the sessions, people and rooms it binds.
 
     ``item`` is the index of the break (clear_of_breaks) or of the dependency
-    (dependency_*) in the problem. For plenary_exclusive, ``sessions`` is the
-    plenary and one session that may not run beside it."""
+    (dependency_*) in the problem. For plenary_exclusive, ``sessions`` is the plenary
+    and then the sessions that may not run beside it. An instance of a rule in
+    :data:`SHRINKABLE` binds a set of sessions that the search cuts down to those that
+    matter (always keeping a plenary's own)."""
 
     rule: Rule
     sessions: tuple[str, ...]
@@ -48,8 +50,14 @@ class Instance:
     item: int | None = None
 
 
-#: Rules whose instance binds a set of sessions that can be cut down to those that matter.
-SHRINKABLE = (Rule.PERSON_NO_OVERLAP, Rule.ROOM_NO_OVERLAP)
+SHRINKABLE = (
+    Rule.PERSON_NO_OVERLAP,
+    Rule.ROOM_NO_OVERLAP,
+    Rule.PLENARY_EXCLUSIVE,
+    Rule.CLEAR_OF_BREAKS,
+    Rule.PERSON_AVAILABLE,
+    Rule.ROOM_AVAILABLE,
+)
 
 T = TypeVar("T")
 
@@ -93,7 +101,7 @@ class _Frame:
         self.starts: list[list[int]] = []
         for n in data.length:
             self.starts.append([gs[j] for gs in by_day.values() for j in range(len(gs) - n + 1)])
-        self._bad_starts: dict[Instance, list[int]] = {}
+        self._bad_starts: dict[tuple[Rule, tuple[str, ...], tuple[str, ...], int | None, str], list[int]] = {}
 
     def minutes(self, i: int) -> int:
         return self.data.length[i] * self.data.slot_minutes
@@ -102,18 +110,25 @@ class _Frame:
         """The frame starts of session i for which ``forbidden(g)`` holds."""
         return [g for g in self.starts[i] if forbidden(g)]
 
-    def bad_starts(self, inst: Instance) -> list[int]:
-        """The starts of the instance's (first) session that a one-session rule forbids."""
-        if inst not in self._bad_starts:
-            self._bad_starts[inst] = self._compute_bad_starts(inst)
-        return self._bad_starts[inst]
+    def bad_starts(self, inst: Instance, sid: str) -> list[int]:
+        """The starts of session ``sid`` that the instance (a rule about time) forbids."""
+        key = (inst.rule, inst.people, inst.rooms, inst.item, sid)
+        if key not in self._bad_starts:
+            self._bad_starts[key] = self._compute_bad_starts(inst, sid)
+        return self._bad_starts[key]
 
-    def _compute_bad_starts(self, inst: Instance) -> list[int]:
+    def _compute_bad_starts(self, inst: Instance, sid: str) -> list[int]:
         problem, slots = self.problem, self.data.slots
-        i = self.index[inst.sessions[0]]
+        i = self.index[sid]
         sess = problem.sessions[i]
         dur = self.minutes(i)
         rule = inst.rule
+
+        def away(who: Iterable[str]) -> Callable[[int], bool]:
+            return lambda g: any(
+                problem.is_unavailable(w, slots[g].date, slots[g].start, slots[g].start + dur) for w in who
+            )
+
         if rule is Rule.FIXED_DAY:
             return self.starts_where(i, lambda g: slots[g].date != sess.day)
         if rule is Rule.FIXED_START:
@@ -129,27 +144,11 @@ class _Frame:
                 ),
             )
         if rule is Rule.SESSION_AVAILABLE:
-            return self.starts_where(
-                i,
-                lambda g: problem.is_unavailable(
-                    sess.id, slots[g].date, slots[g].start, slots[g].start + dur
-                ),
-            )
+            return self.starts_where(i, away([sid]))
         if rule is Rule.PERSON_AVAILABLE:
-            return self.starts_where(
-                i,
-                lambda g: any(
-                    problem.is_unavailable(p, slots[g].date, slots[g].start, slots[g].start + dur)
-                    for p in inst.people
-                ),
-            )
+            return self.starts_where(i, away(inst.people))
         if rule is Rule.ROOM_AVAILABLE:
-            return self.starts_where(
-                i,
-                lambda g: problem.is_unavailable(
-                    inst.rooms[0], slots[g].date, slots[g].start, slots[g].start + dur
-                ),
-            )
+            return self.starts_where(i, away(inst.rooms))
         raise ValueError(f"{rule.value} does not forbid starts")
 
     def bad_rooms(self, inst: Instance) -> list[int]:
@@ -181,101 +180,127 @@ def rule_instances(frame: _Frame) -> list[Instance]:
     them: context first (breaks, availability), the organiser's choices last, so that a
     minimal set tends to name what can be changed."""
     problem = frame.problem
+    ids = [s.id for s in problem.sessions]
     out: list[Instance] = []
-    # breaks, per break and session
+
+    def hit(probe: Instance) -> tuple[str, ...]:
+        """The sessions some of whose starts an instance of a time rule forbids."""
+        return tuple(sid for sid in ids if frame.bad_starts(probe, sid))
+
+    # breaks, each over the sessions it could cut into
     for b in range(len(problem.breaks)):
-        for s in problem.sessions:
-            out.append(Instance(Rule.CLEAR_OF_BREAKS, (s.id,), item=b))
-    # availability: the session's own, its required people's (grouped by the same effect), rooms'
-    for s in problem.sessions:
-        out.append(Instance(Rule.SESSION_AVAILABLE, (s.id,)))
-        by_effect: dict[tuple[int, ...], list[str]] = defaultdict(list)
-        for p in sorted(problem.required_people[s.id]):
-            if p in problem.unavailable:
-                bad = frame.bad_starts(Instance(Rule.PERSON_AVAILABLE, (s.id,), people=(p,)))
-                if bad:
-                    by_effect[tuple(bad)].append(p)
-        for people in by_effect.values():
-            out.append(Instance(Rule.PERSON_AVAILABLE, (s.id,), people=tuple(people)))
+        out.append(Instance(Rule.CLEAR_OF_BREAKS, hit(Instance(Rule.CLEAR_OF_BREAKS, (), item=b)), item=b))
+    # availability: each session's own; each person's (people alike in effect together); each room's
+    for sid in ids:
+        out.append(Instance(Rule.SESSION_AVAILABLE, (sid,)))
+    alike: dict[tuple[tuple[str, int], ...], list[str]] = defaultdict(list)
+    for p in problem.participants:
+        if p.id not in problem.unavailable:
+            continue
+        probe = Instance(Rule.PERSON_AVAILABLE, (), people=(p.id,))
+        effect = tuple(
+            (sid, g)
+            for sid in ids
+            if p.id in problem.required_people[sid]
+            for g in frame.bad_starts(probe, sid)
+        )
+        if effect:
+            alike[effect].append(p.id)
+    for effect, people in alike.items():
+        hurt = tuple(dict.fromkeys(sid for sid, _ in effect))
+        out.append(Instance(Rule.PERSON_AVAILABLE, hurt, people=tuple(people)))
     for r in problem.rooms:
         if r.id in problem.unavailable:
-            for s in problem.sessions:
-                out.append(Instance(Rule.ROOM_AVAILABLE, (s.id,), rooms=(r.id,)))
+            closed = hit(Instance(Rule.ROOM_AVAILABLE, (), rooms=(r.id,)))
+            out.append(Instance(Rule.ROOM_AVAILABLE, closed, rooms=(r.id,)))
     # rooms a session may use
-    for s in problem.sessions:
-        out.append(Instance(Rule.ROOM_CAPACITY, (s.id,)))
-        out.append(Instance(Rule.ROOM_FEATURES, (s.id,)))
+    for sid in ids:
+        out.append(Instance(Rule.ROOM_CAPACITY, (sid,)))
+        out.append(Instance(Rule.ROOM_FEATURES, (sid,)))
     # fixed values
-    for s in problem.sessions:
-        if s.day is not None:
-            out.append(Instance(Rule.FIXED_DAY, (s.id,)))
-        if s.start is not None:
-            out.append(Instance(Rule.FIXED_START, (s.id,)))
-        if s.room is not None:
-            out.append(Instance(Rule.FIXED_ROOM, (s.id,)))
+    for sess in problem.sessions:
+        if sess.day is not None:
+            out.append(Instance(Rule.FIXED_DAY, (sess.id,)))
+        if sess.start is not None:
+            out.append(Instance(Rule.FIXED_START, (sess.id,)))
+        if sess.room is not None:
+            out.append(Instance(Rule.FIXED_ROOM, (sess.id,)))
     # rules between sessions
-    all_ids = tuple(s.id for s in problem.sessions)
-    if len(all_ids) > 1:
+    if len(ids) > 1:
         for r in problem.rooms:
-            out.append(Instance(Rule.ROOM_NO_OVERLAP, all_ids, rooms=(r.id,)))
+            out.append(Instance(Rule.ROOM_NO_OVERLAP, tuple(ids), rooms=(r.id,)))
     by_sessions: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for p in problem.participants:
-        mine = tuple(s.id for s in problem.sessions if p.id in problem.required_people[s.id])
+        mine = tuple(sid for sid in ids if p.id in problem.required_people[sid])
         if len(mine) > 1:
             by_sessions[mine].append(p.id)
     for mine, people in by_sessions.items():
         out.append(Instance(Rule.PERSON_NO_OVERLAP, mine, people=tuple(people)))
     for i, pl in enumerate(problem.sessions):
-        if pl.is_plenary:
-            for j, other in enumerate(problem.sessions):
-                if j != i and not (other.is_plenary and j < i):
-                    out.append(Instance(Rule.PLENARY_EXCLUSIVE, (pl.id, other.id)))
+        if pl.is_plenary:  # two plenaries are bound by the first of them
+            others = [o.id for j, o in enumerate(problem.sessions) if j != i and not (o.is_plenary and j < i)]
+            if others:
+                out.append(Instance(Rule.PLENARY_EXCLUSIVE, (pl.id, *others)))
     for d, dep in enumerate(problem.dependencies):
         out.append(Instance(DEPENDENCY_RULES[dep.relation.value], (dep.first, dep.second), item=d))
-    return [inst for inst in out if _binds(frame, inst)]
+    return [inst for inst in out if inst.sessions and _binds(frame, inst)]
 
 
 def _binds(frame: _Frame, inst: Instance) -> bool:
     """Whether an instance forbids anything at all (an idle switch only slows the search)."""
     if inst.rule in _START_RULES or inst.rule is Rule.ROOM_AVAILABLE:
-        return bool(frame.bad_starts(inst))
+        return any(frame.bad_starts(inst, sid) for sid in inst.sessions)
     if inst.rule in _ROOM_RULES:
         return bool(frame.bad_rooms(inst))
     return True
 
 
 class _Model:
-    """A CP-SAT model of the frame plus chosen instances, each behind a switch or not.
+    """A CP-SAT model of the frame plus chosen instances, each behind switches or not.
 
-    With ``switched``, each instance is enforced by its own literal (``lits``); without,
-    the instances are plain constraints and only the sessions they bind are modelled
-    (any other session fits the frame anywhere, so it cannot matter)."""
+    ``switch`` is ``"none"`` (plain constraints: the verification), ``"instance"`` (one
+    literal per instance) or ``"member"`` (one literal per session that an instance in
+    :data:`SHRINKABLE` binds, to find which of them matter; other instances plain).
+    ``lits`` maps each literal's index to its instance and session (None: the whole
+    instance). Only the sessions the instances bind are modelled: any other one fits the
+    frame anywhere, so it cannot matter."""
 
-    def __init__(self, frame: _Frame, chosen: Iterable[Instance], switched: bool):
+    def __init__(self, frame: _Frame, chosen: Iterable[Instance], switch: str = "none"):
         self.frame = frame
         self.m = cp_model.CpModel()
-        self.switched = switched
         chosen = list(chosen)
-        problem = frame.problem
-        if switched:
-            modelled = set(range(len(problem.sessions)))
-        else:
-            modelled = {frame.index[s] for inst in chosen for s in inst.sessions}
         self.x: dict[int, dict[int, cp_model.IntVar]] = {}
         self.y: dict[int, dict[int, cp_model.IntVar]] = {}
         self.start: dict[int, cp_model.IntVar] = {}
         self.interval: dict[int, cp_model.IntervalVar] = {}
         self._timeline: dict[int, cp_model.IntVar] = {}
         self._day: dict[int, cp_model.IntVar] = {}
-        for i in sorted(modelled):
+        for i in sorted({frame.index[s] for inst in chosen for s in inst.sessions}):
             self._session(i)
-        self.lits: dict[int, Instance] = {}
+        self.lits: dict[int, tuple[Instance, str | None]] = {}
         for inst in chosen:
-            lit = None
-            if switched:
+            on: dict[str, cp_model.IntVar | None] = dict.fromkeys(inst.sessions)
+            if switch == "instance":
                 lit = self.m.new_bool_var(f"on[{inst.rule.value}:{','.join(inst.sessions[:3])}]")
-                self.lits[lit.index] = inst
-            self._add(inst, lit)
+                self.lits[lit.index] = (inst, None)
+                on = dict.fromkeys(inst.sessions, lit)
+            elif switch == "member" and inst.rule in SHRINKABLE:
+                for sid in inst.sessions[_anchored(inst) :]:
+                    lit = self.m.new_bool_var(f"on[{inst.rule.value}:{sid}]")
+                    self.lits[lit.index] = (inst, sid)
+                    on[sid] = lit
+            self._add(inst, on)
+
+    def assume_all(self, but: Callable[[Instance, str | None], bool] = lambda inst, sid: False) -> None:
+        """Assume every switch on (except those ``but`` picks)."""
+        self.m.clear_assumptions()
+        self.m.add_assumptions(
+            [
+                self.m.get_bool_var_from_proto_index(v)
+                for v, (inst, sid) in self.lits.items()
+                if not but(inst, sid)
+            ]
+        )
 
     # -- the frame ----------------------------------------------------------------------
 
@@ -321,43 +346,61 @@ class _Model:
 
     # -- one instance -------------------------------------------------------------------
 
-    def _add(self, inst: Instance, lit: cp_model.IntVar | None) -> None:
+    def _add(self, inst: Instance, on: dict[str, cp_model.IntVar | None]) -> None:
+        """The instance's constraints; each session's part enforced by ``on[session]`` (None: always)."""
         frame, m = self.frame, self.m
-        on = [lit] if lit is not None else []
         rule = inst.rule
         ids = [frame.index[s] for s in inst.sessions]
+
+        def when(sid: str, *also: cp_model.IntVar) -> list[cp_model.IntVar]:
+            lit = on[sid]
+            return [*also] if lit is None else [*also, lit]
+
         if rule in _START_RULES:
-            i = ids[0]
-            bad = frame.bad_starts(inst)
-            if bad:
-                m.add_bool_and([~self.x[i][g] for g in bad]).only_enforce_if(on)
+            for sid, i in zip(inst.sessions, ids, strict=True):
+                bad = frame.bad_starts(inst, sid)
+                if bad:
+                    m.add_bool_and([~self.x[i][g] for g in bad]).only_enforce_if(when(sid))
         elif rule in _ROOM_RULES:
-            i = ids[0]
+            sid, i = inst.sessions[0], ids[0]
             bad = frame.bad_rooms(inst)
             if bad:
-                m.add_bool_and([~self.y[i][k] for k in bad]).only_enforce_if(on)
+                m.add_bool_and([~self.y[i][k] for k in bad]).only_enforce_if(when(sid))
         elif rule is Rule.ROOM_AVAILABLE:
-            i, k = ids[0], frame.room_index[inst.rooms[0]]
-            bad = frame.bad_starts(inst)
-            if bad:
-                m.add_bool_and([~self.x[i][g] for g in bad]).only_enforce_if([self.y[i][k], *on])
+            k = frame.room_index[inst.rooms[0]]
+            for sid, i in zip(inst.sessions, ids, strict=True):
+                bad = frame.bad_starts(inst, sid)
+                if bad:
+                    m.add_bool_and([~self.x[i][g] for g in bad]).only_enforce_if(when(sid, self.y[i][k]))
         elif rule is Rule.ROOM_NO_OVERLAP:
             k = frame.room_index[inst.rooms[0]]
             intervals = []
-            for i in ids:
-                y = self.y[i][k]
+            for sid, i in zip(inst.sessions, ids, strict=True):
+                y, lit = self.y[i][k], on[sid]
                 if lit is None:
                     presence = y
-                else:  # present exactly when the session is in the room and the rule is on
+                else:  # present exactly when the session is in the room and its switch is on
                     presence = m.new_bool_var("")
                     m.add_implication(presence, y)
                     m.add_bool_or([~y, ~lit, presence])
                 intervals.append(self._interval(i, presence))
             m.add_no_overlap(intervals)
-        elif rule in (Rule.PERSON_NO_OVERLAP, Rule.PLENARY_EXCLUSIVE, Rule.DEPENDENCY_NOT_PARALLEL):
-            m.add_no_overlap([self._interval(i, lit) for i in ids])
-        elif rule in (Rule.DEPENDENCY_BEFORE, Rule.DEPENDENCY_BACK_TO_BACK):
-            a, b = ids
+        elif rule in (Rule.PERSON_NO_OVERLAP, Rule.DEPENDENCY_NOT_PARALLEL):
+            m.add_no_overlap([self._interval(i, on[sid]) for sid, i in zip(inst.sessions, ids, strict=True)])
+        elif rule is Rule.PLENARY_EXCLUSIVE:
+            # nothing beside the plenary, while the others may overlap one another: a
+            # cumulative in which the plenary takes the whole capacity and every other one unit
+            n = len(ids) - 1
+            intervals = [self._interval(i, on[sid]) for sid, i in zip(inst.sessions, ids, strict=True)]
+            m.add_cumulative(intervals, [n] + [1] * n, n)
+        else:
+            self._dependency(inst, ids, when(inst.sessions[0]))
+
+    def _dependency(self, inst: Instance, ids: list[int], on: list[cp_model.IntVar]) -> None:
+        frame, m = self.frame, self.m
+        a, b = ids
+        rule = inst.rule
+        if rule in (Rule.DEPENDENCY_BEFORE, Rule.DEPENDENCY_BACK_TO_BACK):
             assert inst.item is not None
             dep = frame.problem.dependencies[inst.item]
             end_a = self._timeline_of(a) + frame.minutes(a) + dep.gap
@@ -367,13 +410,16 @@ class _Model:
                 m.add(end_a == self._timeline_of(b)).only_enforce_if(on)
                 m.add(self._day_of(a) == self._day_of(b)).only_enforce_if(on)
         elif rule is Rule.DEPENDENCY_SAME_DAY:
-            a, b = ids
             m.add(self._day_of(a) == self._day_of(b)).only_enforce_if(on)
         elif rule is Rule.DEPENDENCY_DIFFERENT_DAY:
-            a, b = ids
             m.add(self._day_of(a) != self._day_of(b)).only_enforce_if(on)
-        else:  # pragma: no cover - every switchable rule is handled above
+        else:  # pragma: no cover - every switchable rule is handled
             raise ValueError(f"no explain model for {rule.value}")
+
+
+def _anchored(inst: Instance) -> int:
+    """How many of an instance's first sessions are its own, never cut (a plenary's)."""
+    return 1 if inst.rule is Rule.PLENARY_EXCLUSIVE else 0
 
 
 @dataclass
@@ -416,7 +462,7 @@ def _solve_alone(frame: _Frame, chosen: Sequence[Instance], budget: _Budget, lim
     if budget.left() <= 0:
         budget.ran_out = True
         return Verdict.UNKNOWN
-    model = _Model(frame, chosen, switched=False)
+    model = _Model(frame, chosen)
     verdict = _verdict(budget.solver(limit).solve(model.m))
     if verdict is Verdict.UNKNOWN:
         budget.ran_out = True
@@ -429,13 +475,13 @@ def check_instances(problem: Problem, chosen: Sequence[Instance], time_limit: fl
     return _solve_alone(_Frame(prepare(problem)), chosen, budget, time_limit)
 
 
-def _shrink(items: list[T], infeasible: Callable[[list[T]], Verdict]) -> tuple[list[T], bool]:
+def _shrink(items: list[T], infeasible: Callable[[list[T]], Verdict], chunk: int = 0) -> tuple[list[T], bool]:
     """Deletion filter, in halving chunks: drop every chunk whose removal keeps the set
     infeasible. Returns what is kept, and whether each kept item was shown necessary
     (its removal gave a schedule, not a time-out)."""
     keep = list(items)
     proven = True
-    chunk = max(1, len(keep) // 2)
+    chunk = chunk or max(1, len(keep) // 2)
     while True:
         i = 0
         while i < len(keep):
@@ -477,17 +523,17 @@ def find_core(
     if budget.left() <= 0:
         return done(Verdict.UNKNOWN)
     # 1. everything behind switches, all assumed: is there a schedule, and if not, a first core
-    full = _Model(frame, every, switched=True)
-    full.m.add_assumptions([full.m.get_bool_var_from_proto_index(v) for v in full.lits])
+    full = _Model(frame, every, switch="instance")
+    full.assume_all()
     # presolve off: with it, the core may name literals that were never assumed (OR-Tools #5141);
     # one worker: the core comes from the search that proves infeasibility
     solver = budget.solver(budget.left(), presolve=False, workers=1)
     verdict = _verdict(solver.solve(full.m))
     if verdict is not Verdict.INFEASIBLE:
         return done(verdict)
-    found = [full.lits[v] for v in solver.sufficient_assumptions_for_infeasibility() if v in full.lits]
+    found = {full.lits[v][0] for v in solver.sufficient_assumptions_for_infeasibility() if v in full.lits}
     order = {inst: n for n, inst in enumerate(every)}
-    core = sorted(set(found), key=order.__getitem__) or list(every)
+    core = sorted(found, key=order.__getitem__) or list(every)
 
     # 2. verify it alone; if it does not hold up, start from every instance
     step = max(0.5, min(5.0, time_limit / 4))
@@ -501,37 +547,97 @@ def find_core(
             # the whole set is infeasible (step 1) but could not be re-proved in time
             return done(Verdict.INFEASIBLE, core, minimal=False)
 
-    # 3. shrink: first whole instances, then the sessions inside each no-overlap
+    # 3. shrink to a minimal set of instances, each kept one shown necessary
     core, minimal = _shrink(core, infeasible)
-    origin: dict[Instance, Instance] = {}
+    minimal = minimal and not budget.ran_out
+
+    # 4. the sessions that matter inside each instance: first what the search names,
+    # verified; then one at a time while the set is small and time is left (best effort:
+    # the instances stay minimal whatever is left in them)
+    for shrunk in (_linked(core), _members(frame, _linked(core), budget, step / 2)):
+        if shrunk != core and infeasible(shrunk) is Verdict.INFEASIBLE:
+            core = shrunk
     for n, inst in enumerate(list(core)):
-        if inst.rule not in SHRINKABLE or len(inst.sessions) <= 2:
+        own = _anchored(inst)
+        members = list(inst.sessions[own:])
+        if inst.rule not in SHRINKABLE or len(members) <= 1 or len(members) > 12 or budget.left() < step:
             continue
         rest = core[:n] + core[n + 1 :]
 
-        def members_infeasible(
-            members: list[str], inst: Instance = inst, rest: list[Instance] = rest
+        def without(
+            fewer: list[str], inst: Instance = inst, rest: list[Instance] = rest, own: int = own
         ) -> Verdict:
-            if len(members) < 2:
+            if not fewer:
                 return Verdict.FEASIBLE
-            return infeasible([*rest, replace(inst, sessions=tuple(members))])
+            return infeasible([*rest, replace(inst, sessions=(*inst.sessions[:own], *fewer))])
 
-        kept, proven = _shrink(list(inst.sessions), members_infeasible)
-        core[n] = replace(inst, sessions=tuple(kept))
-        origin[core[n]] = inst
-        minimal = minimal and proven
-    minimal = minimal and not budget.ran_out
+        kept, _ = _shrink(members, without, chunk=1)
+        core[n] = replace(inst, sessions=(*inst.sessions[:own], *kept))
 
-    # 4. which single instance, dropped, leaves the whole problem schedulable (if time allows)
+    # 5. which single instance, dropped, leaves the whole problem schedulable (if time allows)
     sufficient: list[Instance] = []
     if budget.left() > 1.0:
         each = min(2.0, budget.left() / (len(core) + 1))
         for inst in core:
-            switch = origin.get(inst, inst)
-            full.m.clear_assumptions()
-            full.m.add_assumptions(
-                [full.m.get_bool_var_from_proto_index(v) for v, e in full.lits.items() if e != switch]
-            )
+            switch = next(e for e in every if _same_switch(e, inst))
+            full.assume_all(but=lambda e, _sid, switch=switch: e == switch)
             if _verdict(budget.solver(each, presolve=False, workers=1).solve(full.m)) is Verdict.FEASIBLE:
                 sufficient.append(inst)
     return done(Verdict.INFEASIBLE, core, minimal=minimal, sufficient=tuple(sufficient))
+
+
+#: Rules that bind one session at a time: a session bound by nothing else in a set can be
+#: placed by itself (the pre-checks found each session some start and room), so it is no
+#: part of the conflict.
+_ONE_AT_A_TIME = (*_START_RULES, *_ROOM_RULES, Rule.ROOM_AVAILABLE)
+
+
+def _linked(core: list[Instance]) -> list[Instance]:
+    """The core with each one-session-at-a-time instance cut to the sessions that some rule
+    between sessions in the core also binds."""
+    linked = {s for inst in core if inst.rule not in _ONE_AT_A_TIME for s in inst.sessions}
+    out = []
+    for inst in core:
+        if inst.rule in _ONE_AT_A_TIME and inst.rule in SHRINKABLE:
+            keep = tuple(s for s in inst.sessions if s in linked)
+            inst = replace(inst, sessions=keep) if keep else inst
+        out.append(inst)
+    return out
+
+
+def _members(frame: _Frame, core: list[Instance], budget: _Budget, limit: float) -> list[Instance]:
+    """The core with each shrinkable instance cut down to the sessions the search names
+    (one literal per session it binds); the core unchanged if the search cannot tell."""
+    if not any(inst.rule in SHRINKABLE for inst in core) or budget.left() <= 0:
+        return core
+    model = _Model(frame, core, switch="member")
+    model.assume_all()
+    solver = budget.solver(limit, presolve=False, workers=1)
+    if _verdict(solver.solve(model.m)) is not Verdict.INFEASIBLE:
+        return core
+    named: dict[Instance, set[str]] = defaultdict(set)
+    for v in solver.sufficient_assumptions_for_infeasibility():
+        if v in model.lits:
+            inst, sid = model.lits[v]
+            if sid is not None:
+                named[inst].add(sid)
+    out = []
+    for inst in core:
+        if inst.rule in SHRINKABLE:
+            own = _anchored(inst)
+            keep = tuple(s for s in inst.sessions[own:] if s in named[inst])
+            inst = replace(inst, sessions=(*inst.sessions[:own], *keep)) if keep else inst
+        out.append(inst)
+    return out
+
+
+def _same_switch(a: Instance, b: Instance) -> bool:
+    """Whether ``b`` is ``a`` or ``a`` with fewer sessions."""
+    return (
+        a.rule is b.rule
+        and a.people == b.people
+        and a.rooms == b.rooms
+        and a.item == b.item
+        and set(b.sessions) <= set(a.sessions)
+        and a.sessions[: _anchored(a)] == b.sessions[: _anchored(b)]
+    )
