@@ -79,6 +79,14 @@ def _session_for(problem: Problem, sid: str) -> str:
     return f"{_session(problem, sid)} ({_duration(problem.session_by_id[sid].duration)})"
 
 
+def _sessions_for(problem: Problem, ids: Sequence[str], most: int = 8) -> str:
+    """Sessions with their lengths, the first ``most`` of them named and the rest counted."""
+    named = [_session_for(problem, sid) for sid in ids[:most]]
+    if len(ids) > most:
+        return ", ".join(named) + f" and {len(ids) - most} more"
+    return _and(named)
+
+
 def _person(problem: Problem, pid: str) -> str:
     p = problem.participant_by_id[pid]
     return f"{p.name} ({p.institution})" if p.institution else p.name
@@ -180,8 +188,17 @@ def _spans_text(by_day: dict[date, list[Stretch]]) -> str:
         if any(a <= 0 and b >= 24 * 60 for a, b in spans):
             parts.append(f"{_day(d)} (all day)")
         else:
-            parts.append(f"{_day(d)} " + ", ".join(_span(a, b) for a, b in spans))
+            parts.append(f"{_day(d)} " + ", ".join(_open_span(a, b) for a, b in spans))
     return "; ".join(parts)
+
+
+def _open_span(start: int, end: int) -> str:
+    """A span, with midnight at either end read as 'until' or 'from'."""
+    if start <= 0:
+        return f"until {hhmm(end)}"
+    if end >= 24 * 60:
+        return f"from {hhmm(start)}"
+    return _span(start, end)
 
 
 def _away_text(problem: Problem, who: str) -> str:
@@ -670,7 +687,7 @@ def person_no_overlap(ctx: _Context, named: set[str]) -> list[Reason]:
             )
         else:
             where = f"the event has only {_duration(minutes)} outside breaks"
-        listed = _and([_session_for(problem, s.id) for s in mine])
+        listed = _sessions_for(problem, [s.id for s in mine])
         # the smallest relief: one session long enough, else the longest ones until enough
         one = sorted((s for s in mine if s.duration >= excess), key=lambda s: s.duration)
         drop = one[:1]
@@ -765,7 +782,7 @@ def room_no_overlap(ctx: _Context, covered: set[str]) -> list[Reason]:
             continue
         reported.append(fam)
         sessions = [problem.sessions[i] for i in members]
-        listed = _and([_session_for(problem, s.id) for s in sessions])
+        listed = _sessions_for(problem, [s.id for s in sessions])
         is_are = "it is" if len(rooms) == 1 else "they are"
         if fam == everywhere:
             message = (
@@ -933,25 +950,28 @@ def _core_reason(problem: Problem, inst: Instance, alone: bool) -> Reason:
     sess = problem.session_by_id[s]
     name = _session(problem, s)
     people, rooms = inst.people, inst.rooms
+    listed = _sessions_for(problem, ids)
     if rule is Rule.CLEAR_OF_BREAKS:
         assert inst.item is not None
         b = problem.breaks[inst.item]
         when = "every day" if b.date is None else f"on {_day(b.date)}"
         label = b.label or "the break"
-        message = f"{_session_for(problem, s)} may not overlap {label} ({_span(b.start, b.end)} {when})."
-        fix = f"shorten or move {b.label or 'the break'}"
+        message = f"{listed} may not overlap {label} ({_span(b.start, b.end)} {when})."
+        fix = f"shorten or move {label}"
     elif rule is Rule.SESSION_AVAILABLE:
-        message = f"{_session_for(problem, s)} may not run {_away_text(problem, s)}."
+        message = f"{listed} may not run {_away_text(problem, s)}."
         fix = f"let {s} run at more times"
     elif rule is Rule.PERSON_AVAILABLE:
         names = _and([_person(problem, p) for p in people])
         verb = "is" if len(people) == 1 else "are"
         away = _away_text(problem, people[0])
-        message = f"{names} {verb} required in {_session_for(problem, s)}, but {verb} away {away}."
-        fix = f"make {names} optional in {s}"
+        message = f"{names} {verb} required in {listed}, but {verb} away {away}."
+        fix = f"make {names} optional in {_and(list(ids), 'or')}, or ask to be present for longer"
     elif rule is Rule.ROOM_AVAILABLE:
         room = problem.room_by_id[rooms[0]]
-        message = f"{name} cannot be held in {room.name} while it is closed ({_away_text(problem, room.id)})."
+        message = (
+            f"{listed} cannot be held in {room.name} while it is closed ({_away_text(problem, room.id)})."
+        )
         fix = f"open {room.name} for longer"
     elif rule is Rule.ROOM_CAPACITY:
         need = problem.attendance(s)
@@ -983,7 +1003,7 @@ def _core_reason(problem: Problem, inst: Instance, alone: bool) -> Reason:
         room = problem.room_by_id[rooms[0]]
         total = sum(problem.session_by_id[x].duration for x in ids)
         message = (
-            f"{room.name} can hold only one of {_and([_session_for(problem, x) for x in ids], 'and')} "
+            f"{room.name} can hold only one of {_sessions_for(problem, ids)} "
             f"at a time ({_duration(total)} in all)."
         )
         need = max(problem.attendance(x) for x in ids)
@@ -993,16 +1013,15 @@ def _core_reason(problem: Problem, inst: Instance, alone: bool) -> Reason:
         names = _and([_person(problem, p) for p in people])
         verb = "is" if len(people) == 1 else "are"
         total = sum(problem.session_by_id[x].duration for x in ids)
-        listed = _and([_session_for(problem, x) for x in ids])
         if len(ids) == 2:
             message = f"{names} {verb} required in both {listed}, which therefore may not overlap."
         else:
             message = f"{names} {verb} required in {listed} ({_duration(total)} in all), one at a time."
         fix = f"make {names} optional in one of {_and(list(ids), 'or')}"
     elif rule is Rule.PLENARY_EXCLUSIVE:
-        other = ids[1]
-        message = f"{_session_for(problem, other)} may not run beside the plenary {_session_for(problem, s)}."
-        fix = f"shorten the plenary {s}, or let {other} run beside it"
+        others = _sessions_for(problem, ids[1:])
+        message = f"{others} may not run beside the plenary {_session_for(problem, s)}."
+        fix = f"shorten the plenary {s}"
     else:  # dependencies
         assert inst.item is not None
         dep = problem.dependencies[inst.item]
@@ -1011,6 +1030,25 @@ def _core_reason(problem: Problem, inst: Instance, alone: bool) -> Reason:
     if alone:
         fix += " (that alone would allow a schedule)"
     return Reason(rule, message, ids, people, rooms, fix, inst)
+
+
+#: How a core's reasons are listed: the rules between sessions first (the heart of a
+#: conflict), then the organiser's fixed values, then the rules of one session at a time.
+_CORE_ORDER = (
+    Rule.PERSON_NO_OVERLAP,
+    Rule.ROOM_NO_OVERLAP,
+    Rule.PLENARY_EXCLUSIVE,
+    *DEPENDENCY_RULES.values(),
+    Rule.FIXED_DAY,
+    Rule.FIXED_START,
+    Rule.FIXED_ROOM,
+    Rule.ROOM_CAPACITY,
+    Rule.ROOM_FEATURES,
+    Rule.PERSON_AVAILABLE,
+    Rule.SESSION_AVAILABLE,
+    Rule.ROOM_AVAILABLE,
+    Rule.CLEAR_OF_BREAKS,
+)
 
 
 # -- the whole explanation ----------------------------------------------------------------------
@@ -1036,7 +1074,8 @@ def explain(problem: Problem, time_limit: float = 20.0, *, workers: int = 1, see
         return Explanation((), True, CORE, schedule_exists=True, seconds=seconds, time_limit=time_limit)
     if core.verdict is Verdict.UNKNOWN:
         return Explanation((), False, CORE, seconds=seconds, time_limit=time_limit)
-    found = tuple(_core_reason(problem, inst, inst in core.sufficient) for inst in core.instances)
+    ordered = sorted(core.instances, key=lambda inst: _CORE_ORDER.index(inst.rule))
+    found = tuple(_core_reason(problem, inst, inst in core.sufficient) for inst in ordered)
     return Explanation(found, core.minimal, CORE, seconds=seconds, time_limit=time_limit)
 
 
