@@ -328,8 +328,8 @@ class _Context:
             # breaks are part of the reason if, without them, the people would have had a time
             breaks = bool(self.free_of(people, sess, self.free_of([sess.id], sess, base)))
             return _NoStart(Rule.PERSON_AVAILABLE, tuple(people), breaks)
-        rest = self.free_of(away, sess, own)
-        if sess.day is not None and not any(d == sess.day for d, _ in rest):
+        possible = self.free_of(away, sess, own)
+        if sess.day is not None and not any(d == sess.day for d, _ in possible):
             return _NoStart(Rule.FIXED_DAY)
         return _NoStart(Rule.FIXED_START)
 

@@ -449,7 +449,7 @@ class _Budget:
 _VERDICT = {cp_model.INFEASIBLE: Verdict.INFEASIBLE, cp_model.FEASIBLE: Verdict.FEASIBLE}
 
 
-def _verdict(code: int) -> Verdict:
+def _verdict(code: cp_model.CpSolverStatus) -> Verdict:
     if code == cp_model.OPTIMAL:
         return Verdict.FEASIBLE
     if code == cp_model.MODEL_INVALID:
@@ -580,7 +580,11 @@ def find_core(
         each = min(2.0, budget.left() / (len(core) + 1))
         for inst in core:
             switch = next(e for e in every if _same_switch(e, inst))
-            full.assume_all(but=lambda e, _sid, switch=switch: e == switch)
+
+            def dropped(e: Instance, _sid: str | None, switch: Instance = switch) -> bool:
+                return e == switch
+
+            full.assume_all(but=dropped)
             if _verdict(budget.solver(each, presolve=False, workers=1).solve(full.m)) is Verdict.FEASIBLE:
                 sufficient.append(inst)
     return done(Verdict.INFEASIBLE, core, minimal=minimal, sufficient=tuple(sufficient))
