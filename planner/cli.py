@@ -246,7 +246,7 @@ def _print_no_schedule(problem, result, time_limit: float) -> list[str]:  # noqa
             "try a longer --time-limit."
         )
         return []
-    explanation = explain(problem, time_limit=time_limit)
+    explanation = explain(problem, time_limit=time_limit, known_infeasible=True)
     if explanation.schedule_exists:  # the two models disagree: a bug, but never a false reason
         _say("No schedule exists (the search proved it), but no reason was found: please report this input.")
         return []

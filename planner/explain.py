@@ -259,6 +259,8 @@ class _NoStart:
     people: tuple[str, ...] = ()
     #: whether breaks are part of the reason (session_available, person_available)
     breaks: bool = True
+    #: the starts left before the stage that leaves none (room_available)
+    left: tuple[Start, ...] = ()
 
 
 class _Context:
@@ -271,7 +273,9 @@ class _Context:
         self.no_start: dict[str, _NoStart] = {}
         for i, sess in enumerate(problem.sessions):
             if not data.starts[i]:
-                self.no_start[sess.id] = self._diagnose(sess)
+                why = self._diagnose(sess)
+                if why is not None:  # else prepare()'s own sentence stands
+                    self.no_start[sess.id] = why
 
     # -- the starts of one session, filtered one rule at a time --------------------------
 
@@ -308,7 +312,7 @@ class _Context:
             if (sess.day is None or sess.day == d) and (sess.start is None or sess.start == m)
         ]
 
-    def _diagnose(self, sess: Session) -> _NoStart:
+    def _diagnose(self, sess: Session) -> _NoStart | None:
         base = self.frame(sess)
         if not base:
             return _NoStart(Rule.WITHIN_DAY)
@@ -329,9 +333,25 @@ class _Context:
             breaks = bool(self.free_of(people, sess, self.free_of([sess.id], sess, base)))
             return _NoStart(Rule.PERSON_AVAILABLE, tuple(people), breaks)
         possible = self.free_of(away, sess, own)
-        if sess.day is not None and not any(d == sess.day for d, _ in possible):
+        roomy = self.rooms_open(sess, possible)
+        if not roomy:
+            return _NoStart(Rule.ROOM_AVAILABLE, left=tuple(possible))
+        if sess.day is not None and not any(d == sess.day for d, _ in roomy):
             return _NoStart(Rule.FIXED_DAY)
-        return _NoStart(Rule.FIXED_START)
+        if sess.start is not None:
+            return _NoStart(Rule.FIXED_START)
+        return None
+
+    def rooms_open(self, sess: Session, starts: list[Start]) -> list[Start]:
+        """The starts at which some room the session fits in is open throughout."""
+        fits = [self.problem.rooms[k].id for k in self.data.rooms[self.index[sess.id]]]
+        if not fits:
+            return starts  # no room fits at all: room_capacity or room_features says so
+        return [
+            (d, m)
+            for d, m in starts
+            if any(not self.problem.is_unavailable(r, d, m, m + sess.duration) for r in fits)
+        ]
 
     # -- where a session can run ------------------------------------------------------------
 
@@ -431,6 +451,8 @@ def person_available(ctx: _Context) -> list[Reason]:
         people = why.people
         outside = " outside breaks" if why.breaks else ""
         long = _duration(sess.duration)
+        best, where = _longest(problem, people, why.breaks)
+        most = f" (at most {_duration(best)}, {where})" if best else ""
         if len(people) == 1:
             p = people[0]
             seen, minutes = _present(problem, p)
@@ -442,13 +464,13 @@ def person_available(ctx: _Context) -> list[Reason]:
             else:
                 message = (
                     f"{_person(problem, p)} is required in {_session(problem, sid)} ({long}), but is never "
-                    f"present for {long} at once{outside}: present only on {seen}."
+                    f"present for {long} at once{outside}{most}: present only on {seen}."
                 )
         else:
             whens = "; ".join(f"{_person(problem, p)} is away {_away_text(problem, p)}" for p in people)
             message = (
                 f"{_and([_person(problem, p) for p in people])} are required in {_session(problem, sid)} "
-                f"({long}), but are never all present for {long} at once{outside}: {whens}."
+                f"({long}), but are never all present for {long} at once{outside}{most}: {whens}."
             )
         # making one of them optional gives the session a time only if nobody else blocks it
         own = ctx.free_of([sid], sess, ctx.clear_of_breaks(sess, ctx.frame(sess)))
@@ -495,7 +517,21 @@ def _cause_at(problem: Problem, sess: Session, d: date, m: int) -> str:
     for p in sorted(problem.required_people[sess.id]):
         if problem.is_unavailable(p, d, m, end):
             return f"{_person(problem, p)}, who is required, is away ({_away_text(problem, p)})"
+    fits = _fitting(problem, sess)
+    if fits and all(problem.is_unavailable(r.id, d, m, end) for r in fits):
+        names = _and([r.name for r in fits], "and")
+        return f"{names}, where it fits, {'is' if len(fits) == 1 else 'are'} closed then"
     return "it cannot run"
+
+
+def _fitting(problem: Problem, sess: Session) -> list[Room]:
+    """The rooms a session fits in: seats, features and its fixed room."""
+    need = problem.attendance(sess.id)
+    return [
+        r
+        for r in problem.rooms
+        if r.capacity >= need and sess.features <= r.features and (sess.room is None or sess.room == r.id)
+    ]
 
 
 def fixed_day(ctx: _Context) -> list[Reason]:
@@ -634,21 +670,17 @@ def fixed_room(ctx: _Context) -> list[Reason]:
 
 
 def room_available(ctx: _Context) -> list[Reason]:
-    """A session whose only suitable rooms are closed whenever it could run."""
+    """A session whose only suitable rooms are closed whenever it could otherwise run."""
     problem, data, out = ctx.problem, ctx.data, []
     for i, sess in enumerate(problem.sessions):
-        if not data.starts[i] or not data.rooms[i]:
+        why = ctx.no_start.get(sess.id)
+        if why is not None and why.rule is Rule.ROOM_AVAILABLE:
+            starts = list(why.left)
+        elif data.starts[i] and not ctx.rooms_open(sess, ctx.possible(sess.id)):
+            starts = ctx.possible(sess.id)  # a prepare() that leaves room closures to the search
+        else:
             continue
         rooms = [problem.rooms[k] for k in data.rooms[i]]
-        if not all(r.id in problem.unavailable for r in rooms):
-            continue
-        open_somewhere = any(
-            not problem.is_unavailable(r.id, d, m, m + sess.duration)
-            for d, m in ctx.possible(sess.id)
-            for r in rooms
-        )
-        if open_somewhere:
-            continue
         closed = "; ".join(f"{r.name} is closed {_away_text(problem, r.id)}" for r in rooms)
         which = _and([r.name for r in rooms], "or")
         is_are = "is" if len(rooms) == 1 else "are"
@@ -656,7 +688,7 @@ def room_available(ctx: _Context) -> list[Reason]:
             Reason(
                 Rule.ROOM_AVAILABLE,
                 f"{_session(problem, sess.id)} can only be held in {which}, which {is_are} closed whenever "
-                f"it could run ({ctx.when(sess.id)}): {closed}.",
+                f"it could otherwise run ({_between(sess, starts)}): {closed}.",
                 (sess.id,),
                 rooms=tuple(r.id for r in rooms),
                 fix=f"open {which} at another time, or "
@@ -664,6 +696,15 @@ def room_available(ctx: _Context) -> list[Reason]:
             )
         )
     return out
+
+
+def _between(sess: Session, starts: list[Start]) -> str:
+    """When a session could run, given its possible starts."""
+    if len(starts) == 1:
+        d, m = starts[0]
+        return f"{_day(d)} {_span(m, m + sess.duration)}"
+    (d0, m0), (d1, m1) = min(starts), max(starts)
+    return f"between {_day(d0)} {hhmm(m0)} and {_day(d1)} {hhmm(m1 + sess.duration)}"
 
 
 def person_no_overlap(ctx: _Context, named: set[str]) -> list[Reason]:
@@ -1054,9 +1095,19 @@ _CORE_ORDER = (
 # -- the whole explanation ----------------------------------------------------------------------
 
 
-def explain(problem: Problem, time_limit: float = 20.0, *, workers: int = 1, seed: int = 0) -> Explanation:
+def explain(
+    problem: Problem,
+    time_limit: float = 20.0,
+    *,
+    workers: int = 1,
+    seed: int = 0,
+    known_infeasible: bool = False,
+) -> Explanation:
     """Why no schedule exists for a valid problem: fast pre-checks, else a verified minimal
-    set of rule instances that cannot hold together. Within ``time_limit`` seconds overall."""
+    set of rule instances that cannot hold together. Within ``time_limit`` seconds overall.
+
+    Unless the caller knows that no schedule exists (``known_infeasible``: the search
+    proved it), an input that turns out to have one is said to have one."""
     started = time.perf_counter()
     data = prepare(problem)
     reasons = pre_check(problem, data)
@@ -1067,16 +1118,31 @@ def explain(problem: Problem, time_limit: float = 20.0, *, workers: int = 1, see
 
     from planner.solver.explain import Verdict, find_core
 
-    left = time_limit - (time.perf_counter() - started)
-    core = find_core(problem, data, time_limit=left, workers=workers, seed=seed)
-    seconds = time.perf_counter() - started
+    def elapsed() -> float:
+        return time.perf_counter() - started
+
+    left = time_limit - elapsed()
+    # The explain model is no match for the planner's own search at finding a schedule in
+    # a big meeting: if it cannot tell in 60% of the time, the search gets the rest.
+    decide = None if known_infeasible else 0.6 * left
+    core = find_core(problem, data, time_limit=left, workers=workers, seed=seed, decide_within=decide)
+    if core.verdict is Verdict.UNKNOWN and not known_infeasible and time_limit - elapsed() > 0.1:
+        from planner.solver import Options, solve
+
+        probe = solve(
+            problem,
+            Options(time_limit=time_limit - elapsed(), seed=seed, workers=max(1, workers)),
+            should_stop=lambda: True,  # one schedule is enough to know
+        )
+        if probe.status.has_schedule:
+            return Explanation((), True, CORE, schedule_exists=True, seconds=elapsed(), time_limit=time_limit)
     if core.verdict is Verdict.FEASIBLE:
-        return Explanation((), True, CORE, schedule_exists=True, seconds=seconds, time_limit=time_limit)
+        return Explanation((), True, CORE, schedule_exists=True, seconds=elapsed(), time_limit=time_limit)
     if core.verdict is Verdict.UNKNOWN:
-        return Explanation((), False, CORE, seconds=seconds, time_limit=time_limit)
+        return Explanation((), False, CORE, seconds=elapsed(), time_limit=time_limit)
     ordered = sorted(core.instances, key=lambda inst: _CORE_ORDER.index(inst.rule))
     found = tuple(_core_reason(problem, inst, inst in core.sufficient) for inst in ordered)
-    return Explanation(found, core.minimal, CORE, seconds=seconds, time_limit=time_limit)
+    return Explanation(found, core.minimal, CORE, seconds=elapsed(), time_limit=time_limit)
 
 
 def format_explanation(problem: Problem, explanation: Explanation) -> str:

@@ -441,3 +441,22 @@ def test_a_reason_is_one_sentence_per_line_of_output() -> None:
         "    rule: room_capacity (a room seats the session's attendance)",
         "    fix: a bigger room",
     ]
+
+
+def test_a_fixed_start_when_the_only_room_is_closed_names_the_room() -> None:
+    p = problem([session("A", start=t("09:00"))], unavailable=[away("R1", "09:00", "10:00")])
+    (reason,) = explain(p, time_limit=5).reasons
+    assert reason.rule in (Rule.FIXED_START, Rule.ROOM_AVAILABLE)
+    assert "Room R1" in reason.message and "09:00" in reason.message
+
+
+def test_when_the_explain_model_cannot_tell_the_planners_search_may(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the explain model cannot tell in time whether a schedule exists, the planner's
+    own search gets the rest of the time; unless the caller knows there is none."""
+    import planner.solver.explain as core_search
+
+    monkeypatch.setattr(core_search, "find_core", lambda *args, **kw: core_search.Core(Verdict.UNKNOWN))
+    p = problem([session(f"S{i}", required=("P1",)) for i in range(3)])
+    assert explain(p, time_limit=5).schedule_exists
+    unsure = explain(p, time_limit=5, known_infeasible=True)
+    assert not unsure.schedule_exists and not unsure.complete and not unsure.reasons

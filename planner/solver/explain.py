@@ -504,8 +504,12 @@ def find_core(
     time_limit: float = 20.0,
     workers: int = 1,
     seed: int = 0,
+    decide_within: float | None = None,
 ) -> Core:
-    """A minimal, verified set of rule instances that cannot hold together, if any."""
+    """A minimal, verified set of rule instances that cannot hold together, if any.
+
+    ``decide_within`` caps the first search (is there a schedule at all?) so that a caller
+    can try another way to tell with the rest of the time."""
     started = time.perf_counter()
     budget = _Budget(started + time_limit, workers, seed)
     frame = _Frame(data if data is not None else prepare(problem))
@@ -527,7 +531,8 @@ def find_core(
     full.assume_all()
     # presolve off: with it, the core may name literals that were never assumed (OR-Tools #5141);
     # one worker: the core comes from the search that proves infeasibility
-    solver = budget.solver(budget.left(), presolve=False, workers=1)
+    first = budget.left() if decide_within is None else min(decide_within, budget.left())
+    solver = budget.solver(first, presolve=False, workers=1)
     verdict = _verdict(solver.solve(full.m))
     if verdict is not Verdict.INFEASIBLE:
         return done(verdict)
