@@ -109,32 +109,46 @@ class _Static:
             i = min(
                 unplaced, key=lambda j: (len(domain[j]) / (2 ** urgency[j]), -len(self.neighbours[j]), tie[j])
             )
-            choice = self._choose(i, domain, room_busy, placed)
-            if choice is None:
-                return placed, [i]
-            g, k = choice
-            mask = self.masks[i][g]
-            placed[i] = (g, k)
-            unplaced.discard(i)
-            room_busy[k] |= mask
-            domain[i] = {g}
-            changed = [i]
-            for j in self.neighbours[i]:
-                if j in unplaced:
-                    before = len(domain[j])
-                    domain[j] = {h for h in domain[j] if not self.masks[j][h] & mask}
-                    if not domain[j]:
-                        return placed, [j]
-                    if len(domain[j]) < before:
-                        changed.append(j)
-            dead = self.propagate(domain, changed)
-            if dead is not None:
+            dead = i
+            for g, k in self._choices(i, domain, room_busy, placed):
+                trail: list[tuple[int, set[int]]] = []
+                dead = self._assign(i, g, domain, unplaced, trail)
+                if dead is None:
+                    placed[i] = (g, k)
+                    unplaced.discard(i)
+                    room_busy[k] |= self.masks[i][g]
+                    break
+                for j, old in reversed(trail):  # undo, and try the next start
+                    domain[j] = old
+            else:
                 return placed, [dead]
         return placed, None
 
-    def propagate(self, domain: list[set[int]], changed: list[int]) -> int | None:
-        """Strike starts that no start of a dependency partner allows, to a fixpoint.
-        Returns a session left with no start, or None."""
+    def _assign(
+        self, i: int, g: int, domain: list[set[int]], unplaced: set[int], trail: list[tuple[int, set[int]]]
+    ) -> int | None:
+        """Start session i at g and strike what that rules out (recorded in ``trail``);
+        returns a session left with no start, or None."""
+        mask = self.masks[i][g]
+        trail.append((i, domain[i]))
+        domain[i] = {g}
+        changed = [i]
+        for j in self.neighbours[i]:
+            if j in unplaced and j != i:
+                kept = {h for h in domain[j] if not self.masks[j][h] & mask}
+                if len(kept) < len(domain[j]):
+                    trail.append((j, domain[j]))
+                    domain[j] = kept
+                    if not kept:
+                        return j
+                    changed.append(j)
+        return self.propagate(domain, changed, trail)
+
+    def propagate(
+        self, domain: list[set[int]], changed: list[int], trail: list[tuple[int, set[int]]] | None = None
+    ) -> int | None:
+        """Strike starts that no start of a dependency partner allows, to a fixpoint
+        (recording replaced domains in ``trail``). Returns a session left with no start, or None."""
         slots = self.data.slots
         queue = list(changed)
         queued = set(queue)
@@ -143,6 +157,7 @@ class _Static:
             queued.discard(i)
             for j, relation, gap, i_first in self.links[i]:
                 before = len(domain[j])
+                old = domain[j]
                 domain[j] = (
                     {
                         h
@@ -155,6 +170,8 @@ class _Static:
                     if relation is not Relation.BEFORE
                     else self._before_window(domain, i, j, gap, i_first)
                 )
+                if trail is not None and len(domain[j]) < before:
+                    trail.append((j, old))
                 if not domain[j]:
                     return j
                 if len(domain[j]) < before and j not in queued:
@@ -171,27 +188,31 @@ class _Static:
         latest = max(slots[g].timeline for g in domain[i])  # j must end before i's latest start
         return {h for h in domain[j] if slots[h].timeline + self.minutes[j] + gap <= latest}
 
-    def _choose(
+    def _choices(
         self, i: int, domain: list[set[int]], room_busy: list[int], placed: Placement
-    ) -> tuple[int, int] | None:
-        """The earliest start of session i with a free room, preferring the one that strikes
-        the fewest starts from unplaced neighbours among the first few."""
-        best: tuple[int, int, int] | None = None
-        looked = 0
+    ) -> list[tuple[int, int]]:
+        """Starts of session i with a free room, best first: among the earliest few, the
+        ones that strike the fewest starts from unplaced neighbours; then a few later ones."""
+        scored: list[tuple[int, int, int]] = []
         for g in sorted(domain[i]):
             mask = self.masks[i][g]
             k = next((k for k in self.rooms[i] if not room_busy[k] & mask), None)
             if k is None:
                 continue
-            cost = sum(
-                1 for j in self.neighbours[i] if j not in placed for h in domain[j] if self.masks[j][h] & mask
-            )
-            if best is None or cost < best[0]:
-                best = (cost, g, k)
-            looked += 1
-            if looked >= LOOK_AHEAD:
+            if len(scored) < LOOK_AHEAD:
+                cost = sum(
+                    1
+                    for j in self.neighbours[i]
+                    if j not in placed
+                    for h in domain[j]
+                    if self.masks[j][h] & mask
+                )
+            else:
+                cost = 1 << 30  # not weighed: tried in time order after the weighed ones
+            scored.append((cost, g, k))
+            if len(scored) >= 2 * LOOK_AHEAD:
                 break
-        return None if best is None else (best[1], best[2])
+        return [(g, k) for _, g, k in sorted(scored)]
 
 
 def _dependency_holds(

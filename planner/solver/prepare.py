@@ -95,6 +95,7 @@ def prepare(problem: Problem) -> Prepared:
     for room in problem.rooms:
         closed = [g for g, s in enumerate(slots) if problem.is_unavailable(room.id, s.date, s.start, s.end)]
         room_blocked.append(_ranges(closed))
+    closed_mask = [sum(((1 << (b - a)) - 1) << a for a, b in ranges) for ranges in room_blocked]
 
     length, starts, rooms, away = [], [], [], []
     blocked: list[Blocked] = []
@@ -103,6 +104,14 @@ def prepare(problem: Problem) -> Prepared:
         length.append(n)
         required = problem.required_people[sess.id]
         optional = problem.optional_people[sess.id]
+        attendance = problem.attendance(sess.id)
+        fits = [
+            k
+            for k, r in enumerate(problem.rooms)
+            if r.capacity >= attendance
+            and sess.features <= r.features
+            and (sess.room is None or room_index.get(sess.room) == k)
+        ]
         cands: list[int] = []
         lost: dict[Rule, int] = defaultdict(int)
         away_here: dict[int, int] = {}
@@ -114,6 +123,8 @@ def prepare(problem: Problem) -> Prepared:
                 start = slots[g].start
                 end = start + sess.duration
                 rule = _start_rule(problem, sess.id, sess.start, d, start, end, gs, j, n, required)
+                if rule is None and fits and all(closed_mask[k] & (((1 << n) - 1) << g) for k in fits):
+                    rule = Rule.ROOM_AVAILABLE  # every room that would fit is closed then
                 if rule is not None:
                     lost[rule] += 1
                     continue
@@ -126,14 +137,6 @@ def prepare(problem: Problem) -> Prepared:
         starts.append(cands)
         away.append(away_here)
 
-        attendance = problem.attendance(sess.id)
-        fits = [
-            k
-            for k, r in enumerate(problem.rooms)
-            if r.capacity >= attendance
-            and sess.features <= r.features
-            and (sess.room is None or room_index.get(sess.room) == k)
-        ]
         if not fits:
             blocked.append(_no_room(problem, sess.id, attendance))
         rooms.append(fits)
