@@ -406,13 +406,14 @@ def clear_of_breaks(ctx: _Context) -> list[Reason]:
             continue
         sess = problem.session_by_id[sid]
         best, where = _longest(problem)
+        longest = f"the longest is {_duration(best)} ({where})" if best else "breaks fill every day"
         out.append(
             Reason(
                 Rule.CLEAR_OF_BREAKS,
                 f"{_session(problem, sid)} lasts {_duration(sess.duration)}, longer than any stretch between "
-                f"breaks: the longest is {_duration(best)} ({where}).",
+                f"breaks: {longest}.",
                 (sid,),
-                fix=f"shorten {sid} to {_duration(best)}, or shorten or move a break",
+                fix=(f"shorten {sid} to {_duration(best)}, or " if best else "") + "shorten or move a break",
             )
         )
     return out
@@ -1007,7 +1008,7 @@ def _core_reason(problem: Problem, inst: Instance, alone: bool) -> Reason:
         verb = "is" if len(people) == 1 else "are"
         away = _away_text(problem, people[0])
         message = f"{names} {verb} required in {listed}, but {verb} away {away}."
-        fix = f"make {names} optional in {_and(list(ids), 'or')}, or ask to be present for longer"
+        fix = f"make {names} optional in {_and(list(ids), 'or')}, or ask them to be present for longer"
     elif rule is Rule.ROOM_AVAILABLE:
         room = problem.room_by_id[rooms[0]]
         message = (
