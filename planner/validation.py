@@ -732,15 +732,20 @@ class _Builder:
         return sessions
 
     def _duration(self, row: Row) -> int | None:
-        """duration_min: positive and a multiple of the slot.
-
-        A session longer than every day is valid but cannot be scheduled: that is for
-        ``planner explain`` to say (exit 3), as for any other session that fits nowhere."""
+        """duration_min: positive, a multiple of the slot, no longer than the longest day."""
         duration = row.get("duration_min", parse_positive, required=True)
         if duration is None:
             return None
         if self.slot is not None and duration % self.slot:
             row.issue("duration_min", f"{duration} is not a multiple of the {self.slot}-minute slot")
+            return None
+        longest = max(self.windows.values(), key=lambda d: d.end - d.start, default=None)
+        if longest is not None and duration > longest.end - longest.start:
+            row.issue(
+                "duration_min",
+                f"a {duration}-minute session is longer than the longest day "
+                f"({longest.end - longest.start} minutes, on {longest.date})",
+            )
             return None
         return duration
 

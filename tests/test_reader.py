@@ -402,6 +402,7 @@ BAD_INPUT = [
     # durations
     bad_cell("Sessions", 3, "duration_min", "50", "50 is not a multiple of the 15-minute slot"),
     bad_cell("Sessions", 3, "duration_min", "0", "greater than 0"),
+    bad_cell("Sessions", 3, "duration_min", "945", "longer than the longest day (930 minutes"),
     # days, breaks and fixed values
     bad_cell("Breaks", 3, "date", "2025-10-25", "not one of the days"),
     bad_cell("Sessions", 2, "day", "2025-10-25", "not one of the days"),
