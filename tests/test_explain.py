@@ -111,14 +111,6 @@ CASES = [
         sessions=("S1",),
         people=("P3",),
     ),
-    Case(  # four hours in a three-hour day
-        "longer than any day",
-        problem([session("S1", 240)]),
-        Rule.WITHIN_DAY,
-        PRE_CHECK,
-        ('S1 "Session S1"', "4 h", "3 h"),
-        sessions=("S1",),
-    ),
     Case(  # two hours, but a break at 10:30 leaves 1 h 30 min at most
         "longer than any stretch between breaks",
         problem([session("S1", 120)], breaks=[Break(None, t("10:30"), t("10:45"), "Fika")]),
@@ -460,3 +452,16 @@ def test_when_the_explain_model_cannot_tell_the_planners_search_may(monkeypatch:
     assert explain(p, time_limit=5).schedule_exists
     unsure = explain(p, time_limit=5, known_infeasible=True)
     assert not unsure.schedule_exists and not unsure.complete and not unsure.reasons
+
+
+def test_a_session_longer_than_every_day_is_an_input_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Longer than any day window is refused by the reader (exit 2, naming the cell);
+    longer than any stretch between breaks is a valid input that explain names (above)."""
+    path = tmp_path / "meeting.xlsx"
+    write_workbook(problem([session("S1", 240)]), path)
+    code = main(["solve", str(path), "--out", str(tmp_path / "out"), "--quiet", *FAST])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "Sessions" in err and "duration_min" in err and "longest day" in err
