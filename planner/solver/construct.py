@@ -109,7 +109,7 @@ class _Static:
             i = min(
                 unplaced, key=lambda j: (len(domain[j]) / (2 ** urgency[j]), -len(self.neighbours[j]), tie[j])
             )
-            dead = i
+            dead: int | None = i
             for g, k in self._choices(i, domain, room_busy, placed):
                 trail: list[tuple[int, set[int]]] = []
                 dead = self._assign(i, g, domain, unplaced, trail)
@@ -121,7 +121,7 @@ class _Static:
                 for j, old in reversed(trail):  # undo, and try the next start
                     domain[j] = old
             else:
-                return placed, [dead]
+                return placed, [i if dead is None else dead]
         return placed, None
 
     def _assign(
