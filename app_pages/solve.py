@@ -1,0 +1,69 @@
+"""Solve: settings, live progress (objective and bound), stop, the status in words, and why not."""
+
+import time
+
+import streamlit as st
+
+from app_pages import common
+from planner import app_logic as logic
+
+st.title("Solve")
+problem = common.need_problem()
+if problem is None:
+    st.stop()
+
+weights = logic.weights_of(problem)
+c1, c2 = st.columns(2)
+time_limit = c1.number_input("Time limit (seconds)", 1, 3600, 30, key="time_limit")
+seed = c2.number_input("Seed", 0, 1_000_000, 0, key="seed")
+with st.expander("Soft-goal weights (penalty per point)"):
+    chosen = {
+        goal: st.number_input(goal.replace("_", " "), 0, 1_000_000, weight, key=f"w_{goal}")
+        for goal, weight in weights.items()
+        if goal != "change"
+    }
+
+b1, b2 = st.columns(2)
+job: logic.SolveJob | None = st.session_state.get("job")
+if b1.button("Solve", type="primary", key="solve", disabled=job is not None and not job.done):
+    common.clear_schedule()
+    job = logic.start_solve(problem, time_limit, seed, chosen)
+    st.session_state["job"] = job
+if b2.button("Stop (keep the best so far)", key="stop", disabled=job is None or job.done):
+    job.stop()
+
+if job is not None:
+    bar = st.progress(job.fraction, text="Searching...")
+    chart = st.empty()
+    while not job.done:  # the search runs in its own thread; this loop only shows it
+        frame = logic.progress_frame(job.progress)
+        text = "Stopping at the next schedule..." if job.stopping else f"Searching... {job.elapsed:.0f} s"
+        bar.progress(job.fraction, text=text)
+        if len(frame):
+            chart.line_chart(frame)
+        time.sleep(0.3)
+    bar.progress(1.0, text="Done")
+    frame = logic.progress_frame(job.progress)
+    if len(frame):
+        chart.line_chart(frame)
+    if job.error:
+        st.error(job.error)
+    elif "result" not in st.session_state:
+        result = job.result
+        st.session_state["result"] = result
+        if result.status.has_schedule:
+            st.session_state["schedule"] = result.schedule
+            st.session_state["plan_problem"] = job.problem
+
+result = st.session_state.get("result")
+if result is not None:
+    if result.status.has_schedule:
+        st.success(logic.status_words(result), icon="✅")
+        st.page_link("app_pages/review.py", label="Review the schedule", icon="🔎")
+    else:
+        st.error(logic.status_words(result), icon="🚫")
+        if "explanation" not in st.session_state:
+            with st.spinner("Looking for the reason..."):
+                st.session_state["explanation"] = logic.why_no_schedule(problem, result, seed=seed)
+        st.subheader("Why")
+        st.code(st.session_state["explanation"], language=None)
