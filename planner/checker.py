@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from planner.model import Assignment, Problem, Relation, Schedule, Span, hhmm, overlaps
+from planner.model import NOON, Assignment, Problem, Relation, Schedule, Span, hhmm, overlaps
 from planner.rules import DEPENDENCY_RULES, Rule, SoftGoal
 
 
@@ -655,12 +655,26 @@ def room_fit(problem: Problem, schedule: Schedule) -> int:
     )
 
 
+def preference(problem: Problem, schedule: Schedule) -> int:
+    """Preferences not met: one for a session not on any of its prefer_day dates, one for
+    a session not in its prefer_time half of the day (morning: starting before noon)."""
+    missed = 0
+    for a in _known(problem, schedule):
+        sess = problem.session_by_id[a.session_id]
+        if sess.prefer_day and a.date not in sess.prefer_day:
+            missed += 1
+        if sess.prefer_time and (a.start < NOON) != (sess.prefer_time == "morning"):
+            missed += 1
+    return missed
+
+
 def soft_figures(problem: Problem, schedule: Schedule) -> tuple[dict[str, int], tuple[Clash, ...]]:
     """The soft figures ({goal: value}) and the optional attendees' clashes behind the first."""
     clashes = optional_clashes(problem, schedule)
     return {
         SoftGoal.OPTIONAL_CLASH.value: len(clashes),
         SoftGoal.ROOM_FIT.value: room_fit(problem, schedule),
+        SoftGoal.PREFERENCE.value: preference(problem, schedule),
     }, clashes
 
 

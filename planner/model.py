@@ -20,7 +20,11 @@ DEFAULT_WEIGHTS: dict[str, int] = {
     "optional_clash": 50,
     "room_fit": 1,
     "change": 1000,
+    "preference": 20,
 }
+
+#: prefer_time: a morning session starts before noon, an afternoon one at noon or later.
+NOON = 12 * 60
 
 
 class Kind(str, Enum):

@@ -82,6 +82,10 @@ class SoftGoal(str, Enum):
         "an optional attendee cannot attend (another of their sessions overlaps, or they are away)",
     )
     ROOM_FIT = ("room_fit", "seats left empty in the room a session is given")
+    PREFERENCE = (
+        "preference",
+        "a session's preferred day or time of day (prefer_day, prefer_time) is not met",
+    )
     CHANGE = (
         "change",
         "changes from the previous schedule: a new room 1 point, a new time that day 2, another day 3",

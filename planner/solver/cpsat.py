@@ -19,7 +19,7 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from planner.model import Relation, Schedule
+from planner.model import NOON, Relation, Schedule
 from planner.rules import SoftGoal
 from planner.solver.prepare import Prepared
 
@@ -257,6 +257,7 @@ class Objective:
     def build(self, previous: Schedule | None = None) -> None:
         self.terms[SoftGoal.ROOM_FIT.value] = self.room_fit()
         self.terms[SoftGoal.OPTIONAL_CLASH.value] = self.optional_clash()
+        self.terms[SoftGoal.PREFERENCE.value] = self.preference()
         if previous is not None:
             self.terms[SoftGoal.CHANGE.value] = self.change(previous)
         event = self.data.problem.event
@@ -293,6 +294,25 @@ class Objective:
                 if k != room_of.get(was.room_id):
                     lits.append(lit)
                     points.append(1)
+        return cp_model.LinearExpr.weighted_sum(lits, points)
+
+    def preference(self) -> cp_model.LinearExpr:
+        """Preferences not met: a start off every prefer_day date costs 1, a start in the
+        other half of the day than prefer_time costs 1 (morning: starting before noon)."""
+        lits: list[cp_model.IntVar] = []
+        points: list[int] = []
+        for i, sess in enumerate(self.data.problem.sessions):
+            if not sess.prefer_day and not sess.prefer_time:
+                continue
+            for g, lit in self.v.x[i].items():
+                slot = self.data.slots[g]
+                missed = int(bool(sess.prefer_day) and slot.date not in sess.prefer_day)
+                missed += int(
+                    bool(sess.prefer_time) and (slot.start < NOON) != (sess.prefer_time == "morning")
+                )
+                if missed:
+                    lits.append(lit)
+                    points.append(missed)
         return cp_model.LinearExpr.weighted_sum(lits, points)
 
     def room_fit(self) -> cp_model.LinearExpr:

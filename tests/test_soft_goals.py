@@ -1,0 +1,61 @@
+"""Soft goals on tiny meetings whose optimum is known by hand, from the solver's side
+and from the checker's."""
+
+from __future__ import annotations
+
+from planner.checker import check, preference
+from planner.solver import Options, Status, solve
+from tests.builders import D1, D2, at, away, day, problem, room, schedule, session, t
+
+
+def _solve(p):  # noqa: ANN001, ANN202
+    result = solve(p, Options(time_limit=10, seed=1, workers=1))
+    assert result.status is Status.OPTIMAL
+    assert check(p, result.schedule).soft == result.soft  # one definition on both sides
+    return result
+
+
+def test_preferred_day_is_met_when_possible() -> None:
+    p = problem([session("A", prefer_day=(D2,))], days=[day(D1), day(D2)])
+    result = _solve(p)
+    assert result.schedule.by_session["A"].date == D2
+    assert result.soft["preference"] == 0
+
+
+def test_preferred_day_missed_once_when_impossible() -> None:
+    # the session cannot run on its preferred day: one preference missed, no more
+    p = problem([session("A", prefer_day=(D2,))], days=[day(D1), day(D2)], unavailable=[away("A", d=D2)])
+    result = _solve(p)
+    assert result.schedule.by_session["A"].date == D1
+    assert result.soft["preference"] == 1
+
+
+def test_afternoon_preference_starts_at_noon_or_later() -> None:
+    p = problem([session("A", prefer_time="afternoon")], days=[day(end="17:00")])
+    result = _solve(p)
+    assert result.schedule.by_session["A"].start >= t("12:00")
+    assert result.soft["preference"] == 0
+
+
+def test_two_sessions_wanting_the_only_morning_slot() -> None:
+    # one room, a day 11:00-13:00: only one of two one-hour sessions can start before noon
+    p = problem(
+        [session("A", prefer_time="morning"), session("B", prefer_time="morning")],
+        days=[day(start="11:00", end="13:00")],
+    )
+    result = _solve(p)
+    assert result.soft["preference"] == 1
+
+
+def test_checker_counts_day_and_time_misses_separately() -> None:
+    p = problem(
+        [session("A", prefer_day=(D2,), prefer_time="afternoon"), session("B", prefer_time="morning")],
+        days=[day(D1), day(D2)],
+        rooms=[room("R1"), room("R2")],
+    )
+    both_missed = schedule(at("A", "09:00", d=D1), at("B", "11:00", "R2"))
+    assert preference(p, both_missed) == 2  # A: wrong day and wrong half; B: fine (11:00 < noon)
+    all_met = schedule(at("A", "12:00", d=D2), at("B", "09:00", "R2"))
+    assert preference(p, all_met) == 0
+    just_noon = schedule(at("A", "12:00", d=D2), at("B", "12:00", "R2"))  # noon is afternoon
+    assert preference(p, just_noon) == 1
