@@ -655,17 +655,54 @@ def room_fit(problem: Problem, schedule: Schedule) -> int:
     )
 
 
-def preference(problem: Problem, schedule: Schedule) -> int:
-    """Preferences not met: one for a session not on any of its prefer_day dates, one for
-    a session not in its prefer_time half of the day (morning: starting before noon)."""
-    missed = 0
+def preference_misses(problem: Problem, schedule: Schedule) -> list[tuple[str, str]]:
+    """Each preference not met, as (session id, what was wished): a session not on any of
+    its prefer_day dates, or not in its prefer_time half of the day (morning: before noon)."""
+    missed = []
     for a in _known(problem, schedule):
         sess = problem.session_by_id[a.session_id]
         if sess.prefer_day and a.date not in sess.prefer_day:
-            missed += 1
+            missed.append((sess.id, "prefer_day " + ", ".join(d.isoformat() for d in sess.prefer_day)))
         if sess.prefer_time and (a.start < NOON) != (sess.prefer_time == "morning"):
-            missed += 1
+            missed.append((sess.id, f"prefer_time {sess.prefer_time}"))
     return missed
+
+
+def preference(problem: Problem, schedule: Schedule) -> int:
+    """Preferences not met (see preference_misses)."""
+    return len(preference_misses(problem, schedule))
+
+
+def soft_details(problem: Problem, schedule: Schedule) -> dict[str, list[dict[str, object]]]:
+    """Who and what is behind each soft figure, as plain data (for summary.json and the app)."""
+    clashes = [
+        {
+            "person": c.person,
+            "sessions": list(c.sessions),
+            "date": c.date.isoformat(),
+            "start": hhmm(c.start),
+            "end": hhmm(c.end),
+            "reason": c.reason,
+        }
+        for c in optional_clashes(problem, schedule)
+    ]
+    seats = [
+        {
+            "session": a.session_id,
+            "room": a.room_id,
+            "capacity": problem.room_by_id[a.room_id].capacity,
+            "attendance": problem.attendance(a.session_id),
+            "empty": problem.room_by_id[a.room_id].capacity - problem.attendance(a.session_id),
+        }
+        for a in _in_rooms(problem, schedule)
+        if problem.room_by_id[a.room_id].capacity > problem.attendance(a.session_id)
+    ]
+    wishes = [{"session": sid, "wish": wish} for sid, wish in preference_misses(problem, schedule)]
+    return {
+        SoftGoal.OPTIONAL_CLASH.value: clashes,
+        SoftGoal.ROOM_FIT.value: seats,
+        SoftGoal.PREFERENCE.value: wishes,
+    }
 
 
 def soft_figures(problem: Problem, schedule: Schedule) -> tuple[dict[str, int], tuple[Clash, ...]]:

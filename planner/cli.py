@@ -121,7 +121,7 @@ def _read(path: str):  # noqa: ANN202 - Problem, imported lazily to keep --help 
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from planner.changes import diff
-    from planner.checker import check
+    from planner.checker import check, soft_details
     from planner.export.files import FRAB, WORKBOOK, export_files, now, write_exports
     from planner.export.sync import read_previous
     from planner.schedule_io import write_schedule_csv
@@ -187,6 +187,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     summary["hard_violations"] = 0
     summary.update(report.soft)
     summary["weighted"] = {g: problem.event.weight(g) * n for g, n in report.soft.items()}
+    summary["details"] = soft_details(problem, result.schedule)  # who and what is behind each figure
     changes = diff(problem, previous, result.schedule) if previous is not None else None
     (out / "changes.csv").unlink(missing_ok=True)  # a stale one would describe another re-plan
     if changes is not None:

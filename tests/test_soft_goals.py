@@ -59,3 +59,53 @@ def test_checker_counts_day_and_time_misses_separately() -> None:
     assert preference(p, all_met) == 0
     just_noon = schedule(at("A", "12:00", d=D2), at("B", "12:00", "R2"))  # noon is afternoon
     assert preference(p, just_noon) == 1
+
+
+def test_details_name_who_and_what_is_behind_each_figure() -> None:
+    from planner.checker import soft_details, soft_figures
+
+    p = problem(
+        [
+            session("A", prefer_time="afternoon", required=("P1",)),
+            session("B", optional=("P1",), attendance=5),
+        ],
+        rooms=[room("R1", 50), room("R2", 5)],
+    )
+    s = schedule(at("A", "09:00"), at("B", "09:30", "R2"))
+    details = soft_details(p, s)
+    figures, _ = soft_figures(p, s)
+    for goal in ("optional_clash", "preference"):
+        assert len(details[goal]) == figures[goal]
+    assert sum(d["empty"] for d in details["room_fit"]) == figures["room_fit"]
+    assert details["optional_clash"][0]["person"] == "P1"
+    assert details["optional_clash"][0]["sessions"] == ["A", "B"]
+    assert details["preference"] == [{"session": "A", "wish": "prefer_time afternoon"}]
+
+
+def test_summary_json_carries_the_details(tmp_path) -> None:  # noqa: ANN001
+    import json
+
+    from planner.cli import main
+    from planner.workbook_writer import write_workbook
+
+    p = problem([session("A", prefer_day=(D2,))], days=[day(D1), day(D2)], unavailable=[away("A", d=D2)])
+    write_workbook(p, tmp_path / "m.xlsx")
+    assert (
+        main(
+            [
+                "solve",
+                str(tmp_path / "m.xlsx"),
+                "--out",
+                str(tmp_path / "out"),
+                "--quiet",
+                "--time-limit",
+                "5",
+                "--workers",
+                "1",
+            ]
+        )
+        == 0
+    )
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["preference"] == 1
+    assert summary["details"]["preference"] == [{"session": "A", "wish": "prefer_day 2025-10-22"}]
