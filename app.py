@@ -10,11 +10,11 @@ st.set_page_config(page_title="Meeting planner", page_icon="🗓️", layout="wi
 init()
 navigation = st.navigation(
     [
-        st.Page("app_pages/data.py", title="Data", icon="📄", default=True),
-        st.Page("app_pages/solve.py", title="Solve", icon="⚙️"),
-        st.Page("app_pages/review.py", title="Review", icon="🔎"),
-        st.Page("app_pages/adjust.py", title="Adjust", icon="✋"),
-        st.Page("app_pages/download.py", title="Download", icon="⬇️"),
+        st.Page("app_pages/data.py", title="Data", icon=":material/table_view:", default=True),
+        st.Page("app_pages/solve.py", title="Solve", icon=":material/settings:"),
+        st.Page("app_pages/review.py", title="Review", icon=":material/search:"),
+        st.Page("app_pages/adjust.py", title="Adjust", icon=":material/pan_tool:"),
+        st.Page("app_pages/download.py", title="Download", icon=":material/download:"),
     ]
 )
 navigation.run()

@@ -45,10 +45,12 @@ with st.form("move_form"):
 
 broken = logic.broken_rules(problem, schedule)
 if len(broken):
-    st.error(f"The schedule now breaks {len(broken)} rule(s) (independent checker):", icon="⚠️")
+    st.error(
+        f"The schedule now breaks {len(broken)} rule(s) (independent checker):", icon=":material/warning:"
+    )
     st.dataframe(broken, hide_index=True, width="stretch")
 else:
-    st.success("Every hard rule holds (independent checker).", icon="✅")
+    st.success("Every hard rule holds (independent checker).", icon=":material/check_circle:")
 
 st.subheader("Re-plan from this schedule")
 st.caption("Keeps pinned sessions where they are and changes as little as possible elsewhere.")

@@ -56,7 +56,7 @@ def planned() -> tuple[Problem, Schedule] | None:
     init()
     if "schedule" not in st.session_state:
         st.info("No schedule yet: solve on the **Solve** page first.")
-        st.page_link("app_pages/solve.py", label="Go to Solve", icon="⚙️")
+        st.page_link("app_pages/solve.py", label="Go to Solve", icon=":material/settings:")
         return None
     return st.session_state["plan_problem"], st.session_state["schedule"]
 
@@ -65,5 +65,5 @@ def need_problem() -> Problem | None:
     found = problem()
     if found is None:
         st.error("The input has problems: fix them on the **Data** page first.")
-        st.page_link("app_pages/data.py", label="Go to Data", icon="📄")
+        st.page_link("app_pages/data.py", label="Go to Data", icon=":material/table_view:")
     return found

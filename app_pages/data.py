@@ -42,7 +42,7 @@ if upload is not None:
             st.session_state["upload_error"] = (upload.name, [str(i.message) for i in err.issues])
 if "upload_error" in st.session_state:
     name, messages = st.session_state["upload_error"]
-    st.error(f"**{name}** could not be read: " + "; ".join(messages), icon="🚫")
+    st.error(f"**{name}** could not be read: " + "; ".join(messages), icon=":material/block:")
 
 source_line.caption(f"Working on **{st.session_state['source']}**.")
 issues_box = st.container()
@@ -55,7 +55,12 @@ edited: logic.Sheets = {}
 for tab, name in zip(st.tabs(list(sheets)), sheets, strict=True):
     with tab:
         edited[name] = st.data_editor(
-            sheets[name], key=f"edit-{version}-{name}", num_rows="dynamic", width="stretch"
+            sheets[name],
+            key=f"edit-{version}-{name}",
+            num_rows="dynamic",
+            hide_index=False,
+            column_config={"_index": st.column_config.NumberColumn("row", disabled=True)},
+            width="stretch",
         )
 changed = any(not edited[n].equals(st.session_state["sheets"][n]) for n in edited)
 if changed:
@@ -69,10 +74,10 @@ with issues_box:
         st.success(
             f"No problems: {len(p.sessions)} sessions, {len(p.participants)} people, "
             f"{len(p.rooms)} rooms, {len(p.days)} days. Go on to **Solve**.",
-            icon="✅",
+            icon=":material/check_circle:",
         )
     else:
-        st.error(f"{len(validated.issues)} problem(s) to fix before solving:", icon="⚠️")
+        st.error(f"{len(validated.issues)} problem(s) to fix before solving:", icon=":material/warning:")
         st.dataframe(logic.issues_frame(validated.issues), hide_index=True, width="stretch")
 
 st.download_button(

@@ -54,14 +54,15 @@ if job is not None:
         if result.status.has_schedule:
             st.session_state["schedule"] = result.schedule
             st.session_state["plan_problem"] = job.problem
+        st.rerun()  # once more, so that the buttons show the search is over
 
 result = st.session_state.get("result")
 if result is not None:
     if result.status.has_schedule:
-        st.success(logic.status_words(result), icon="✅")
-        st.page_link("app_pages/review.py", label="Review the schedule", icon="🔎")
+        st.success(logic.status_words(result), icon=":material/check_circle:")
+        st.page_link("app_pages/review.py", label="Review the schedule", icon=":material/search:")
     else:
-        st.error(logic.status_words(result), icon="🚫")
+        st.error(logic.status_words(result), icon=":material/block:")
         if "explanation" not in st.session_state:
             with st.spinner("Looking for the reason..."):
                 st.session_state["explanation"] = logic.why_no_schedule(problem, result, seed=seed)

@@ -85,23 +85,29 @@ def tables_to_sheets(tables: dict[str, Table]) -> Sheets:
         header = [h.strip() for h in table.header if h.strip()]
         keys = [column_key(h) for h in header]
         rows = [[shown(cells.get(k)) for k in keys] for _, cells in table.rows]
-        out[name] = pd.DataFrame(rows, columns=header, dtype="object") if header else pd.DataFrame()
+        numbers = pd.Index([number for number, _ in table.rows], name="row")
+        out[name] = (
+            pd.DataFrame(rows, columns=header, index=numbers, dtype="object") if header else pd.DataFrame()
+        )
     return out
 
 
 def sheets_to_tables(sheets: Sheets) -> dict[str, Table]:
-    """Editable tables back as the reader's tables; row numbers as a sheet shows them
-    (header row 1, so the n-th row of the editor, counted from 0, is row n + 2)."""
+    """Editable tables back as the reader's tables. A row keeps its number (the index: the
+    row as the sheet showed it, header row 1); a row added in the editor comes after the last."""
     out: dict[str, Table] = {}
     for name, frame in sheets.items():
         header = tuple(str(c) for c in frame.columns)
         keys = [column_key(h) for h in header]
         rows = []
-        for i, record in enumerate(frame.itertuples(index=False, name=None)):
+        last = 1
+        for label, record in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
+            number = int(label) if isinstance(label, int | float) and not pd.isna(label) else last + 1
+            last = max(last, number)
             cells = {k: _cell(v) for k, v in zip(keys, record, strict=True) if k}
             if all(v is None for v in cells.values()):
                 continue  # a blank row, as in a spreadsheet
-            rows.append((i + 2, cells))
+            rows.append((number, cells))
         out[name] = Table(name, name, header, tuple(rows))
     return out
 
@@ -230,7 +236,10 @@ def problem_sheets(problem: Problem) -> Sheets:
     out: Sheets = {}
     for name, rows in problem_tables(problem).items():
         header, body = [str(h) for h in rows[0]], rows[1:]
-        out[name] = pd.DataFrame([[shown(v) for v in r] for r in body], columns=header, dtype="object")
+        numbers = pd.Index(range(2, len(body) + 2), name="row")
+        out[name] = pd.DataFrame(
+            [[shown(v) for v in r] for r in body], columns=header, index=numbers, dtype="object"
+        )
     return out
 
 

@@ -35,6 +35,12 @@ def _texts(elements) -> str:  # noqa: ANN001 - an AppTest element list
     return "\n".join(str(e.value) for e in elements)
 
 
+def _set(sheets: logic.Sheets, n: int, column: str, value: str) -> None:
+    """Type a value into the n-th row (from 0) of the Sessions sheet."""
+    frame = sheets["Sessions"]
+    frame.loc[frame.index[n], column] = value
+
+
 def _frame(at: AppTest, column: str):  # noqa: ANN202 - a DataFrame
     """The first table on the page with this column (st.dataframe without selection has no key)."""
     return next(d.value for d in at.dataframe if column in d.value.columns)
@@ -82,7 +88,7 @@ def test_a_bad_upload_is_a_message_not_a_traceback(name: str, data: bytes, words
 
 def test_an_upload_is_read_and_its_problems_listed() -> None:
     sheets = logic.load_example()
-    sheets["Sessions"].loc[0, "duration_min"] = "ninety"
+    _set(sheets, 0, "duration_min", "ninety")
     at = _app()
     at.file_uploader(key="upload").upload("mine.xlsx", logic.sheets_workbook_bytes(sheets))
     at.run()
@@ -97,7 +103,7 @@ def test_an_edit_that_breaks_a_reference_is_listed() -> None:
     at = _app()
     # What the editor hands back after the organiser typed an unknown id into a cell.
     sheets = logic.load_example()
-    sheets["Sessions"].loc[1, "required"] = "NOBODY-1"
+    _set(sheets, 1, "required", "NOBODY-1")
     at.session_state["base"] = sheets
     at.session_state["version"] = 99
     at.run()
@@ -110,7 +116,7 @@ def test_an_edit_that_breaks_a_reference_is_listed() -> None:
 
 def test_an_infeasible_input_gets_an_explanation() -> None:
     sheets = logic.load_example()
-    sheets["Sessions"].loc[0, "attendance"] = "500"
+    _set(sheets, 0, "attendance", "500")
     at = _app()
     at.file_uploader(key="upload").upload("too-big.xlsx", logic.sheets_workbook_bytes(sheets))
     at.run()

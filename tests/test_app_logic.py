@@ -39,7 +39,7 @@ def schedule(problem: Problem) -> Schedule:
 
 def _edited(sheets: logic.Sheets, sheet: str, row: int, column: str, value: str) -> logic.Sheets:
     frame = sheets[sheet].copy()
-    frame.loc[row, column] = value
+    frame.loc[frame.index[row], column] = value
     return {**sheets, sheet: frame}
 
 
