@@ -58,7 +58,10 @@ def planned() -> tuple[Problem, Schedule] | None:
         st.info("No schedule yet: solve on the **Solve** page first.")
         st.page_link("app_pages/solve.py", label="Go to Solve", icon=":material/settings:")
         return None
-    return st.session_state["plan_problem"], st.session_state["schedule"]
+    planned_for = st.session_state["plan_problem"]
+    if not logic.same_input(problem(), planned_for):
+        st.warning("The data changed after this schedule was made: it shows the data as it was. Solve again.")
+    return planned_for, st.session_state["schedule"]
 
 
 def need_problem() -> Problem | None:

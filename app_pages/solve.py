@@ -27,8 +27,8 @@ b1, b2 = st.columns(2)
 job: logic.SolveJob | None = st.session_state.get("job")
 if b1.button("Solve", type="primary", key="solve", disabled=job is not None and not job.done):
     common.clear_schedule()
-    job = logic.start_solve(problem, time_limit, seed, chosen)
-    st.session_state["job"] = job
+    st.session_state["job"] = logic.start_solve(problem, time_limit, seed, chosen)
+    st.rerun()  # draw the buttons again: Solve off, Stop on
 if b2.button("Stop (keep the best so far)", key="stop", disabled=job is None or job.done):
     job.stop()
 

@@ -253,6 +253,17 @@ def with_weights(problem: Problem, weights: dict[str, int]) -> Problem:
     return replace(problem, event=replace(problem.event, weights=tuple(sorted(merged.items()))))
 
 
+def same_input(a: Problem | None, b: Problem | None) -> bool:
+    """Whether two problems differ at most in their soft-goal weights (chosen on the Solve page)."""
+    if a is None or b is None:
+        return a is b
+
+    def bare(p: Problem) -> Problem:
+        return replace(p, event=replace(p.event, weights=()))
+
+    return bare(a) == bare(b)
+
+
 def weights_of(problem: Problem) -> dict[str, int]:
     """The weight of every soft goal the solver scores, and of changes (used when re-planning)."""
     goals = [g.value for g in SoftGoal] + [g for g in DEFAULT_WEIGHTS if g not in set(SoftGoal)]

@@ -144,6 +144,7 @@ def test_solve_shows_status_and_progress(solved: AppTest) -> None:
 
 def test_review_page(solved: AppTest) -> None:
     at = _page(solved, "review")
+    assert not at.warning  # the data is as it was when solved
     assert [t.label for t in at.tabs] == [
         "Day grid",
         "Timeline",
@@ -194,3 +195,14 @@ def test_download_page(solved: AppTest) -> None:
     at = _page(solved, "download")
     keys = {b.proto.id for b in at.get("download_button")}
     assert len(keys) == 4  # workbook, calendars zip, csv, one person's calendar
+
+
+def test_review_warns_when_the_data_changed_after_solving() -> None:
+    at = _solved(_app(), 2)
+    sheets = logic.load_example()
+    _set(sheets, 0, "title", "Opening plenary, renamed")
+    at.session_state["base"] = sheets
+    at.session_state["version"] = 99
+    _page(at, "data")
+    _page(at, "review")
+    assert "The data changed after this schedule was made" in _texts(at.warning)

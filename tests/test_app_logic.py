@@ -100,6 +100,7 @@ def test_an_edit_that_breaks_a_reference_is_one_issue_row(example: logic.Sheets)
 
 def test_weights_override_the_event_sheet(problem: Problem) -> None:
     changed = logic.with_weights(problem, {"room_fit": 7})
+    assert logic.same_input(problem, changed) and changed != problem
     assert logic.weights_of(changed)["room_fit"] == 7
     assert logic.weights_of(changed)["optional_clash"] == logic.weights_of(problem)["optional_clash"]
 
