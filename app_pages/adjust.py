@@ -61,16 +61,17 @@ if st.button("Re-plan", type="primary", key="replan"):
     with st.spinner("Re-planning..."):
         fixed = logic.pinned_problem(problem, schedule, set(pins))
         job = logic.solve_now(fixed, limit, seed, previous=schedule)
-    if job.error:
+    result = job.result
+    if result is None:
         st.error(job.error)
-    elif job.result.status.has_schedule:
-        st.session_state["difference"] = logic.difference(problem, schedule, job.result.schedule)
-        st.session_state["schedule"] = job.result.schedule
+    elif result.schedule is not None:
+        st.session_state["difference"] = logic.difference(problem, schedule, result.schedule)
+        st.session_state["schedule"] = result.schedule
         st.session_state.pop("exports", None)
         st.rerun()
     else:
-        st.error(logic.status_words(job.result))
-        st.code(logic.why_no_schedule(fixed, job.result, seed=seed), language=None)
+        st.error(logic.status_words(result))
+        st.code(logic.why_no_schedule(fixed, result, seed=seed), language=None)
 
 difference = st.session_state.get("difference")
 if difference is not None:

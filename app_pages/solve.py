@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages import common
 from planner import app_logic as logic
+from planner.solver import SolveResult
 
 st.title("Solve")
 problem = common.need_problem()
@@ -29,7 +30,7 @@ if b1.button("Solve", type="primary", key="solve", disabled=job is not None and 
     common.clear_schedule()
     st.session_state["job"] = logic.start_solve(problem, time_limit, seed, chosen)
     st.rerun()  # draw the buttons again: Solve off, Stop on
-if b2.button("Stop (keep the best so far)", key="stop", disabled=job is None or job.done):
+if b2.button("Stop (keep the best so far)", key="stop", disabled=job is None or job.done) and job is not None:
     job.stop()
 
 if job is not None:
@@ -48,15 +49,14 @@ if job is not None:
         chart.line_chart(frame)
     if job.error:
         st.error(job.error)
-    elif "result" not in st.session_state:
-        result = job.result
-        st.session_state["result"] = result
-        if result.status.has_schedule:
-            st.session_state["schedule"] = result.schedule
+    elif "result" not in st.session_state and job.result is not None:
+        st.session_state["result"] = job.result
+        if job.result.status.has_schedule:
+            st.session_state["schedule"] = job.result.schedule
             st.session_state["plan_problem"] = job.problem
         st.rerun()  # once more, so that the buttons show the search is over
 
-result = st.session_state.get("result")
+result: SolveResult | None = st.session_state.get("result")
 if result is not None:
     if result.status.has_schedule:
         st.success(logic.status_words(result), icon=":material/check_circle:")

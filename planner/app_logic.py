@@ -36,7 +36,7 @@ from planner.rules import SoftGoal
 from planner.schedule_io import SCHEDULE_COLUMNS, schedule_rows
 from planner.solver import Options, Progress, SolveResult, Status, solve
 from planner.template import template_bytes
-from planner.validation import SHEETS, build_problem, column_key, shown
+from planner.validation import SHEETS, Cell, build_problem, column_key, shown
 from planner.workbook_writer import problem_tables, workbook_bytes
 
 #: The largest upload accepted (an alliance meeting's workbook is well under 1 MB).
@@ -112,7 +112,7 @@ def sheets_to_tables(sheets: Sheets) -> dict[str, Table]:
     return out
 
 
-def _cell(value: object) -> object:
+def _cell(value: object) -> Cell:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     text = str(value).strip()
@@ -238,7 +238,10 @@ def problem_sheets(problem: Problem) -> Sheets:
         header, body = [str(h) for h in rows[0]], rows[1:]
         numbers = pd.Index(range(2, len(body) + 2), name="row")
         out[name] = pd.DataFrame(
-            [[shown(v) for v in r] for r in body], columns=header, index=numbers, dtype="object"
+            [[shown(v) for v in r] for r in body],  # type: ignore[arg-type]  # the writer's cells are cells
+            columns=header,
+            index=numbers,
+            dtype="object",
         )
     return out
 
@@ -589,9 +592,9 @@ def idle_gaps(problem: Problem, schedule: Schedule) -> pd.DataFrame:
             continue
         spans.sort()
         first, last = spans[0][0], max(e for _, e in spans)
-        covered = set()
-        for s, e in spans:
-            covered.update(range(s, e))
+        covered: set[int] = set()
+        for begin, end in spans:
+            covered.update(range(begin, end))
         for b in problem.breaks_on(day):
             covered.update(range(b.start, b.end))
         idle = sum(1 for m in range(first, last) if m not in covered)
