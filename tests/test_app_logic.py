@@ -177,3 +177,12 @@ def test_the_logic_layer_never_imports_streamlit() -> None:
     imported = {n.name for node in ast.walk(tree) if isinstance(node, ast.Import) for n in node.names}
     imported |= {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert not any(name.split(".")[0] == "streamlit" for name in imported)
+
+
+def test_an_exported_schedule_workbook_is_an_input_again(problem: Problem, schedule: Schedule) -> None:
+    """schedule.xlsx keeps the input sheets (Sessions as 'Sessions (input)'), so an organiser
+    can upload last time's download and carry on."""
+    data = logic.schedule_workbook(logic.exports(problem, schedule))
+    again = logic.validate(logic.load_upload("schedule.xlsx", data))
+    assert again.issues == ()
+    assert logic.same_input(again.problem, problem)
