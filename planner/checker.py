@@ -675,7 +675,7 @@ def preference(problem: Problem, schedule: Schedule) -> int:
 
 def soft_details(problem: Problem, schedule: Schedule) -> dict[str, list[dict[str, object]]]:
     """Who and what is behind each soft figure, as plain data (for summary.json and the app)."""
-    clashes = [
+    clashes: list[dict[str, object]] = [
         {
             "person": c.person,
             "sessions": list(c.sessions),
@@ -686,7 +686,7 @@ def soft_details(problem: Problem, schedule: Schedule) -> dict[str, list[dict[st
         }
         for c in optional_clashes(problem, schedule)
     ]
-    seats = [
+    seats: list[dict[str, object]] = [
         {
             "session": a.session_id,
             "room": a.room_id,
@@ -697,7 +697,9 @@ def soft_details(problem: Problem, schedule: Schedule) -> dict[str, list[dict[st
         for a in _in_rooms(problem, schedule)
         if problem.room_by_id[a.room_id].capacity > problem.attendance(a.session_id)
     ]
-    wishes = [{"session": sid, "wish": wish} for sid, wish in preference_misses(problem, schedule)]
+    wishes: list[dict[str, object]] = [
+        {"session": sid, "wish": wish} for sid, wish in preference_misses(problem, schedule)
+    ]
     return {
         SoftGoal.OPTIONAL_CLASH.value: clashes,
         SoftGoal.ROOM_FIT.value: seats,
