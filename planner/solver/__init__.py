@@ -150,11 +150,21 @@ def solve(
         if placed is not None:
             constructed.append((placed, time.perf_counter() - started))
 
-    helper = threading.Thread(target=build_first, name="construct", daemon=True)
-    helper.start()
+    def watch_stop() -> None:  # a stop asked for between two schedules ends the search too
+        while not done.wait(0.2):
+            if should_stop is not None and should_stop():
+                solver.stop_search()
+                return
+
+    helpers = [threading.Thread(target=build_first, name="construct", daemon=True)]
+    if should_stop is not None:
+        helpers.append(threading.Thread(target=watch_stop, name="stop", daemon=True))
+    for h in helpers:
+        h.start()
     code = solver.solve(model, watcher)
     done.set()
-    helper.join()
+    for h in helpers:
+        h.join()
     built, built_at = constructed[0] if constructed else (None, None)
     seconds = time.perf_counter() - started
 
