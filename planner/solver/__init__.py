@@ -193,7 +193,7 @@ def solve(
         objective=round(solver.objective_value),
         best_bound=solver.best_objective_bound,
         seconds=seconds,
-        first_solution_seconds=min(t for t in (watcher.first, built_at) if t is not None),
+        first_solution_seconds=min((t for t in (watcher.first, built_at) if t is not None), default=seconds),
         solutions=watcher.solutions,
         soft=soft,
     )
