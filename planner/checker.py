@@ -673,6 +673,22 @@ def preference(problem: Problem, schedule: Schedule) -> int:
     return len(preference_misses(problem, schedule))
 
 
+def group_room_spread(problem: Problem, schedule: Schedule) -> list[tuple[str, tuple[str, ...]]]:
+    """Per working group meeting in more than one room: (group id, the rooms it uses)."""
+    out = []
+    where = {a.session_id: a.room_id for a in _known(problem, schedule)}
+    for group, sessions in sorted(problem.group_meetings.items()):
+        rooms = tuple(sorted({where[s] for s in sessions if s in where}))
+        if len(rooms) > 1:
+            out.append((group, rooms))
+    return out
+
+
+def group_room(problem: Problem, schedule: Schedule) -> int:
+    """Extra rooms: for each working group, the rooms its own meetings use, less one."""
+    return sum(len(rooms) - 1 for _, rooms in group_room_spread(problem, schedule))
+
+
 def soft_details(problem: Problem, schedule: Schedule) -> dict[str, list[dict[str, object]]]:
     """Who and what is behind each soft figure, as plain data (for summary.json and the app)."""
     clashes: list[dict[str, object]] = [
@@ -704,6 +720,9 @@ def soft_details(problem: Problem, schedule: Schedule) -> dict[str, list[dict[st
         SoftGoal.OPTIONAL_CLASH.value: clashes,
         SoftGoal.ROOM_FIT.value: seats,
         SoftGoal.PREFERENCE.value: wishes,
+        SoftGoal.GROUP_ROOM.value: [
+            {"group": g, "rooms": list(rooms)} for g, rooms in group_room_spread(problem, schedule)
+        ],
     }
 
 
@@ -714,6 +733,7 @@ def soft_figures(problem: Problem, schedule: Schedule) -> tuple[dict[str, int], 
         SoftGoal.OPTIONAL_CLASH.value: len(clashes),
         SoftGoal.ROOM_FIT.value: room_fit(problem, schedule),
         SoftGoal.PREFERENCE.value: preference(problem, schedule),
+        SoftGoal.GROUP_ROOM.value: group_room(problem, schedule),
     }, clashes
 
 

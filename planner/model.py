@@ -21,6 +21,7 @@ DEFAULT_WEIGHTS: dict[str, int] = {
     "room_fit": 1,
     "change": 1000,
     "preference": 20,
+    "group_room": 10,
 }
 
 #: prefer_time: a morning session starts before noon, an afternoon one at noon or later.
@@ -288,6 +289,18 @@ class Problem:
     def is_unavailable(self, who: str, day: date, start: int, end: int) -> bool:
         """Whether ``who`` is unavailable at any time in [start, end) on ``day``."""
         return any(s.overlaps(day, start, end) for s in self.unavailable.get(who, ()))
+
+    @cached_property
+    def group_meetings(self) -> dict[str, tuple[str, ...]]:
+        """Per group: its own working-group meetings (kind working_group, listing it in
+        ``groups``), the sessions the group_room goal keeps in one room. Groups with one
+        meeting or none are left out."""
+        found: dict[str, list[str]] = {}
+        for s in self.sessions:
+            if s.kind is Kind.WORKING_GROUP:
+                for g in s.groups:
+                    found.setdefault(g, []).append(s.id)
+        return {g: tuple(ids) for g, ids in found.items() if len(ids) > 1}
 
     def breaks_on(self, day: date) -> list[Break]:
         return [b for b in self.breaks if b.date is None or b.date == day]

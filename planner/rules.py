@@ -86,6 +86,10 @@ class SoftGoal(str, Enum):
         "preference",
         "a session's preferred day or time of day (prefer_day, prefer_time) is not met",
     )
+    GROUP_ROOM = (
+        "group_room",
+        "a working group's meetings are spread over more than one room (one point per extra room)",
+    )
     CHANGE = (
         "change",
         "changes from the previous schedule: a new room 1 point, a new time that day 2, another day 3",

@@ -109,3 +109,43 @@ def test_summary_json_carries_the_details(tmp_path) -> None:  # noqa: ANN001
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["preference"] == 1
     assert summary["details"]["preference"] == [{"session": "A", "wish": "prefer_day 2025-10-22"}]
+
+
+def _group_meets_twice(weight: int):  # noqa: ANN202
+    from tests.builders import Group, person
+
+    # G (2 people) meets 9:00 and 10:00; the small room R2 is closed 10:00-11:00
+    return problem(
+        [session("G1", groups=("G",)), session("G2", groups=("G",))],
+        people=[person("P1", ("G",)), person("P2", ("G",))],
+        groups=[Group("G", "Group")],
+        rooms=[room("R1", 30), room("R2", 10)],
+        days=[day(end="11:00")],
+        unavailable=[away("R2", "10:00", "11:00")],
+        weights={"group_room": weight},
+    )
+
+
+def test_a_group_may_change_rooms_when_staying_costs_more() -> None:
+    # R2 then R1: 8 + 28 empty seats + 10 for the extra room = 46; R1 twice: 56
+    result = _solve(_group_meets_twice(10))
+    assert result.soft["group_room"] == 1
+    assert result.objective == 46
+
+
+def test_a_group_stays_in_one_room_when_that_is_cheaper() -> None:
+    # with 30 per extra room: R2 then R1 = 36 + 30 = 66; R1 twice = 56
+    result = _solve(_group_meets_twice(30))
+    assert result.soft["group_room"] == 0
+    assert {a.room_id for a in result.schedule.assignments} == {"R1"}
+    assert result.objective == 56
+
+
+def test_checker_counts_extra_rooms_per_group() -> None:
+    from planner.checker import group_room, group_room_spread
+
+    p = _group_meets_twice(10)
+    spread = schedule(at("G1", "09:00", "R2"), at("G2", "10:00", "R1"))
+    assert group_room(p, spread) == 1
+    assert group_room_spread(p, spread) == [("G", ("R1", "R2"))]
+    assert group_room(p, schedule(at("G1", "09:00", "R1"), at("G2", "10:00", "R1"))) == 0

@@ -258,6 +258,7 @@ class Objective:
         self.terms[SoftGoal.ROOM_FIT.value] = self.room_fit()
         self.terms[SoftGoal.OPTIONAL_CLASH.value] = self.optional_clash()
         self.terms[SoftGoal.PREFERENCE.value] = self.preference()
+        self.terms[SoftGoal.GROUP_ROOM.value] = self.group_room()
         if previous is not None:
             self.terms[SoftGoal.CHANGE.value] = self.change(previous)
         event = self.data.problem.event
@@ -295,6 +296,25 @@ class Objective:
                     lits.append(lit)
                     points.append(1)
         return cp_model.LinearExpr.weighted_sum(lits, points)
+
+    def group_room(self) -> cp_model.LinearExpr:
+        """Extra rooms per working group: a Boolean per (group, room) its meetings may use,
+        at least each meeting's room literal; the cost is their sum less one per group."""
+        problem, v, m = self.data.problem, self.v, self.m
+        index = {s.id: i for i, s in enumerate(problem.sessions)}
+        uses: list[cp_model.IntVar] = []
+        groups = 0
+        for group, sessions in sorted(problem.group_meetings.items()):
+            rooms = sorted({k for sid in sessions for k in v.y[index[sid]]})
+            groups += 1
+            for k in rooms:
+                used = m.new_bool_var(f"uses[{group},{k}]")
+                for sid in sessions:
+                    lit = v.y[index[sid]].get(k)
+                    if lit is not None:
+                        m.add_implication(lit, used)
+                uses.append(used)
+        return cp_model.LinearExpr.sum(uses) - groups
 
     def preference(self) -> cp_model.LinearExpr:
         """Preferences not met: a start off every prefer_day date costs 1, a start in the
