@@ -11,25 +11,14 @@ from hypothesis import strategies as st
 
 from planner.checker import check
 from planner.generator import generate
-from planner.model import Assignment, Problem, Schedule
+from planner.model import Problem, Schedule
 from planner.solver import Options, Status, solve
 from planner.solver.construct import construct
 from planner.solver.prepare import prepare
 
 
 def _as_schedule(problem: Problem, placed: dict[int, tuple[int, int]]) -> Schedule:
-    data = prepare(problem)
-    return Schedule(
-        tuple(
-            Assignment(
-                s.id,
-                data.slots[placed[i][0]].date,
-                data.slots[placed[i][0]].start,
-                problem.rooms[placed[i][1]].id,
-            )
-            for i, s in enumerate(problem.sessions)
-        )
-    )
+    return prepare(problem).to_schedule(placed)
 
 
 def _roomier(problem: Problem, minutes: int) -> Problem:

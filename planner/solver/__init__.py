@@ -15,7 +15,7 @@ from enum import Enum
 
 from ortools.sat.python import cp_model
 
-from planner.model import Assignment, Problem, Schedule
+from planner.model import Problem, Schedule
 from planner.solver.construct import Placement, construct
 from planner.solver.cpsat import DEFAULT_CONFIG, Constraints, ModelConfig, Objective, Variables
 from planner.solver.prepare import Blocked, Prepared, prepare
@@ -180,16 +180,17 @@ def solve(
             return _constructed(problem, data, built, built_at, seconds, solver.best_objective_bound)
         return SolveResult(status, None, seconds=seconds, solutions=watcher.solutions)
 
-    assignments = []
-    for i, sess in enumerate(problem.sessions):
-        g = next(g for g, lit in v.x[i].items() if solver.boolean_value(lit))
-        k = next(k for k, lit in v.y[i].items() if solver.boolean_value(lit))
-        slot = data.slots[g]
-        assignments.append(Assignment(sess.id, slot.date, slot.start, problem.rooms[k].id))
+    found = {
+        i: (
+            next(g for g, lit in v.x[i].items() if solver.boolean_value(lit)),
+            next(k for k, lit in v.y[i].items() if solver.boolean_value(lit)),
+        )
+        for i in range(len(problem.sessions))
+    }
     soft = {goal: int(solver.value(expr)) for goal, expr in objective.terms.items()}
     return SolveResult(
         status,
-        Schedule(tuple(assignments)),
+        data.to_schedule(found),
         objective=round(solver.objective_value),
         best_bound=solver.best_objective_bound,
         seconds=seconds,
@@ -212,17 +213,7 @@ def _constructed(
     """The constructed schedule as the result, when the search found none in time."""
     from planner.checker import soft_figures  # evaluation only: the figures share one definition
 
-    schedule = Schedule(
-        tuple(
-            Assignment(
-                sess.id,
-                data.slots[built[i][0]].date,
-                data.slots[built[i][0]].start,
-                problem.rooms[built[i][1]].id,
-            )
-            for i, sess in enumerate(problem.sessions)
-        )
-    )
+    schedule = data.to_schedule(built)
     soft, _ = soft_figures(problem, schedule)
     objective = sum(problem.event.weight(goal) * n for goal, n in soft.items())
     return SolveResult(

@@ -86,10 +86,6 @@ class _Static:
             a, b = index[dep.first], index[dep.second]
             self.links[a].append((b, dep.relation, dep.gap, True))
             self.links[b].append((a, dep.relation, dep.gap, False))
-        self.closed = [0] * len(problem.rooms)
-        for k, ranges in enumerate(data.room_blocked):
-            for a, b in ranges:
-                self.closed[k] |= ((1 << (b - a)) - 1) << a
         self.initial = [set(s) for s in data.starts]
         self.propagate(self.initial, list(range(n)))
 
@@ -99,7 +95,7 @@ class _Static:
         """One pass. Returns the placement and None, or what was placed and the sessions
         that were left with no start (or could not get a room)."""
         domain = [set(s) for s in self.initial]
-        room_busy = list(self.closed)
+        room_busy = list(self.data.room_closed)
         placed: Placement = {}
         unplaced = set(range(self.n))
         tie = [rng.random() for _ in range(self.n)]

@@ -199,17 +199,14 @@ class Constraints:
         most the rooms of that set that are open (tightens the bound, prunes early)."""
         data, v = self.data, self.v
         families = sorted({frozenset(r) for r in data.rooms if r}, key=len)
-        closed: list[set[int]] = [set() for _ in data.problem.rooms]
-        for k, ranges in enumerate(data.room_blocked):
-            for a, b in ranges:
-                closed[k].update(range(a, b))
+        closed = data.room_closed
         for fam in families:
             members = [i for i, r in enumerate(data.rooms) if r and set(r) <= fam]
             if len(members) <= len(fam) and not any(closed[k] for k in fam):
                 continue
             for u in range(len(data.slots)):
                 lits = [lit for i in members for lit in v.running(i, u)]
-                open_rooms = sum(1 for k in fam if u not in closed[k])
+                open_rooms = sum(1 for k in fam if not closed[k] >> u & 1)
                 if len(lits) > open_rooms:
                     self.m.add(sum(lits) <= open_rooms)
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from planner.model import Problem, overlaps
+from planner.model import Assignment, Problem, Schedule, overlaps
 from planner.rules import Rule
 
 
@@ -55,6 +55,22 @@ class Prepared:
     blocked: list[Blocked]
     #: per session and candidate start: optional attendees who are away then (a clash each)
     away_optional: list[dict[int, int]]
+    #: per room: its closed slots as a bitmask (bit g set: closed in slot g)
+    room_closed: list[int]
+
+    def to_schedule(self, placed: dict[int, tuple[int, int]]) -> Schedule:
+        """Session index -> (start slot, room index), as a Schedule of the problem's ids."""
+        return Schedule(
+            tuple(
+                Assignment(
+                    s.id,
+                    self.slots[placed[i][0]].date,
+                    self.slots[placed[i][0]].start,
+                    self.problem.rooms[placed[i][1]].id,
+                )
+                for i, s in enumerate(self.problem.sessions)
+            )
+        )
 
     def covers(self, i: int, g: int, u: int) -> bool:
         """Whether session i started at slot g is running in slot u."""
@@ -95,7 +111,7 @@ def prepare(problem: Problem) -> Prepared:
     for room in problem.rooms:
         closed = [g for g, s in enumerate(slots) if problem.is_unavailable(room.id, s.date, s.start, s.end)]
         room_blocked.append(_ranges(closed))
-    closed_mask = [sum(((1 << (b - a)) - 1) << a for a, b in ranges) for ranges in room_blocked]
+    room_closed = [sum(((1 << (b - a)) - 1) << a for a, b in ranges) for ranges in room_blocked]
 
     length, starts, rooms, away = [], [], [], []
     blocked: list[Blocked] = []
@@ -123,7 +139,7 @@ def prepare(problem: Problem) -> Prepared:
                 start = slots[g].start
                 end = start + sess.duration
                 rule = _start_rule(problem, sess.id, sess.start, d, start, end, gs, j, n, required)
-                if rule is None and fits and all(closed_mask[k] & (((1 << n) - 1) << g) for k in fits):
+                if rule is None and fits and all(room_closed[k] & (((1 << n) - 1) << g) for k in fits):
                     rule = Rule.ROOM_AVAILABLE  # every room that would fit is closed then
                 if rule is not None:
                     lost[rule] += 1
@@ -141,7 +157,7 @@ def prepare(problem: Problem) -> Prepared:
             blocked.append(_no_room(problem, sess.id, attendance))
         rooms.append(fits)
 
-    return Prepared(problem, step, slots, length, starts, rooms, room_blocked, blocked, away)
+    return Prepared(problem, step, slots, length, starts, rooms, room_blocked, blocked, away, room_closed)
 
 
 def _start_rule(
