@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("template", help="write a blank input workbook with notes, drop-downs and examples")
     t.add_argument("file", help="the .xlsx file to write")
+
+    i = sub.add_parser("itc2007", help="solve an ITC2007 track 2 instance (.tim), write its .sln")
+    i.add_argument("file", help="the instance (.tim)")
+    i.add_argument("--out", required=True, help="the solution file (.sln) to write")
+    i.add_argument("--time-limit", type=float, default=300.0, help="seconds of search (default 300)")
+    i.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
     return p
 
 
@@ -61,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": cmd_check,
         "explain": cmd_explain,
         "template": cmd_template,
+        "itc2007": cmd_itc2007,
     }
     try:
         return handlers[args.command](args)
@@ -304,6 +311,63 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = check(problem, schedule)
     _say(format_report(problem, report))
     return EXIT_OK if report.ok else EXIT_BROKEN
+
+
+def cmd_itc2007(args: argparse.Namespace) -> int:
+    """Solve an ITC2007 track 2 instance on the planner's engine and write the .sln.
+
+    Exit 0 when every event is placed; 3 (with a valid partial .sln: unplaced events
+    ``-1 -1``, no hard rule broken) when no complete timetable was found."""
+    from planner.itc2007.evaluate import describe, evaluate
+    from planner.itc2007.greedy import greedy
+    from planner.itc2007.mapping import to_problem, to_solution
+    from planner.itc2007.sln import write_sln
+    from planner.itc2007.tim import read_tim
+    from planner.solver import Options, Status, solve
+
+    out = Path(args.out)
+    if out.is_dir() or not out.parent.is_dir():
+        raise InputError([InputIssue("--out", None, None, str(out), "must be a file in an existing folder")])
+    inst = read_tim(args.file)
+    problem = to_problem(inst)
+    _say(
+        f"Solving {inst.name}: {inst.n_events} events, {inst.n_rooms} rooms, {inst.n_students} students "
+        f"(time limit {args.time_limit:g} s)"
+    )
+    result = solve(problem, Options(time_limit=args.time_limit, seed=args.seed))
+    complete = result.schedule is not None
+    solution = to_solution(inst, result.schedule) if result.schedule is not None else greedy(inst)
+    ev = evaluate(inst, solution)
+    if not ev.valid:  # the solver and the competition's rules disagree: a bug, never ship it
+        print("internal error: the timetable breaks these ITC2007 rules:", file=sys.stderr)
+        for line in describe(ev)[:20]:
+            print(f"  - {line}", file=sys.stderr)
+        return EXIT_INTERNAL
+    write_sln(solution, out)
+    first = result.first_solution_seconds if complete else None
+    rows = [
+        ("status", result.status.value if complete else f"{result.status.value} (partial timetable)"),
+        ("placed", f"{inst.n_events - len(ev.unplaced)} of {inst.n_events} events"),
+        ("DtF", str(ev.dtf)),
+        (
+            "soft cost",
+            f"{ev.soft} (last slot {ev.last_slot}, in a row {ev.in_a_row}, single day {ev.single_day})",
+        ),
+        ("first feasible", "-" if first is None else f"{first:.2f} s"),
+        ("solve time", f"{result.seconds:.2f} s"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for k, val in rows:
+        _say(f"{k:<{width}}  {val}")
+    _say(f"written: {out}")
+    if ev.feasible:
+        return EXIT_OK
+    if result.status is Status.INFEASIBLE:
+        why = "; ".join(b.message for b in result.blocked[:5]) or "the search proved it"
+        _say(f"No complete timetable exists: {why}")
+    else:
+        _say("No complete timetable was found within the time limit: try a longer --time-limit.")
+    return EXIT_NO_SCHEDULE
 
 
 if __name__ == "__main__":
