@@ -346,7 +346,12 @@ def cmd_itc2007(args: argparse.Namespace) -> int:
     write_sln(solution, out)
     first = result.first_solution_seconds if complete else None
     rows = [
-        ("status", result.status.value if complete else f"{result.status.value} (partial timetable)"),
+        (
+            "status",
+            result.status.value
+            if complete
+            else f"{result.status.value}: the search found no timetable, this one is the greedy fallback's",
+        ),
         ("placed", f"{inst.n_events - len(ev.unplaced)} of {inst.n_events} events"),
         ("DtF", str(ev.dtf)),
         (
