@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from planner.model import NOON, Assignment, Problem, Relation, Schedule, Span, hhmm, overlaps
+from planner.model import NOON, Assignment, Kind, Problem, Relation, Schedule, Span, hhmm, overlaps
 from planner.rules import DEPENDENCY_RULES, Rule, SoftGoal
 
 
@@ -689,6 +689,205 @@ def group_room(problem: Problem, schedule: Schedule) -> int:
     return sum(len(rooms) - 1 for _, rooms in group_room_spread(problem, schedule))
 
 
+# -- people's days ---------------------------------------------------------------------
+# A person's sessions are those they are required in (whether an optional attendee comes
+# is theirs to choose; optional_clash scores that). Counted per person and date.
+
+
+def _people_days(problem: Problem, schedule: Schedule) -> dict[tuple[str, date], list[Assignment]]:
+    """Per (person, date): the rows of the sessions they are required in that day, by start."""
+    req = problem.required_people
+    out: dict[tuple[str, date], list[Assignment]] = defaultdict(list)
+    for a in _placed(problem, schedule):
+        for pid in req[a.session_id]:
+            out[(pid, a.date)].append(a)
+    for rows in out.values():
+        rows.sort(key=lambda a: (a.start, a.session_id))
+    return dict(sorted(out.items()))
+
+
+def _grid_slots(problem: Problem, day: date) -> list[tuple[int, int]]:
+    """The day's slots [start, end): every slot_minutes from the window's start, inside it."""
+    window, step = problem.day_by_date[day], problem.event.slot_minutes
+    return [(m, m + step) for m in range(window.start, window.end - step + 1, step)]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One person's (or session's) share of a soft figure: who, which day, which sessions,
+    when (minutes after midnight) and how much it adds to the figure."""
+
+    who: str
+    date: date
+    sessions: tuple[str, ...]
+    start: int
+    end: int
+    amount: int
+
+
+def idle_gaps(problem: Problem, schedule: Schedule) -> list[Finding]:
+    """Each wait between two consecutive sessions of a person on a day, in minutes: the
+    day's grid slots between the first's end and the second's start that touch no break
+    and no time the person is away."""
+    out = []
+    for (pid, day), rows in _people_days(problem, schedule).items():
+        breaks = problem.breaks_on(day)
+        grid = _grid_slots(problem, day)
+        for a, b in zip(rows, rows[1:], strict=False):
+            start, end = _end(problem, a), b.start
+            if end <= start:
+                continue
+            idle = [
+                (s, e)
+                for s, e in grid
+                if start <= s
+                and e <= end
+                and not any(overlaps(k.start, k.end, s, e) for k in breaks)
+                and not _away(problem, pid, day, s, e)
+            ]
+            if idle:
+                out.append(
+                    Finding(
+                        pid,
+                        day,
+                        (a.session_id, b.session_id),
+                        start,
+                        end,
+                        len(idle) * problem.event.slot_minutes,
+                    )
+                )
+    return out
+
+
+def idle_gap(problem: Problem, schedule: Schedule) -> int:
+    """Minutes people wait between their sessions (see idle_gaps)."""
+    return sum(f.amount for f in idle_gaps(problem, schedule))
+
+
+def runs_in_a_row(problem: Problem, schedule: Schedule) -> list[Finding]:
+    """Each run of more than max_in_a_row sessions a person has back to back (each starting
+    when the previous ends, same day); amount: the sessions beyond the limit."""
+    limit = problem.event.max_in_a_row
+    out = []
+    for (pid, day), rows in _people_days(problem, schedule).items():
+        runs: list[list[Assignment]] = []
+        for a in rows:
+            if runs and _end(problem, runs[-1][-1]) == a.start:
+                runs[-1].append(a)
+            else:
+                runs.append([a])
+        for run in runs:
+            if len(run) > limit:
+                out.append(
+                    Finding(
+                        pid,
+                        day,
+                        tuple(a.session_id for a in run),
+                        run[0].start,
+                        _end(problem, run[-1]),
+                        len(run) - limit,
+                    )
+                )
+    return out
+
+
+def in_a_row(problem: Problem, schedule: Schedule) -> int:
+    """Sessions people have back to back beyond max_in_a_row (see runs_in_a_row)."""
+    return sum(f.amount for f in runs_in_a_row(problem, schedule))
+
+
+def single_days(problem: Problem, schedule: Schedule) -> list[Finding]:
+    """Each (person, day) with exactly one session."""
+    return [
+        Finding(pid, day, (rows[0].session_id,), rows[0].start, _end(problem, rows[0]), 1)
+        for (pid, day), rows in _people_days(problem, schedule).items()
+        if len(rows) == 1
+    ]
+
+
+def single_day(problem: Problem, schedule: Schedule) -> int:
+    """Days on which a person has a single session (see single_days)."""
+    return len(single_days(problem, schedule))
+
+
+def late_finishes(problem: Problem, schedule: Schedule) -> list[Finding]:
+    """Each (person, day) with a session running in the day's last grid slot."""
+    out = []
+    for (pid, day), rows in _people_days(problem, schedule).items():
+        grid = _grid_slots(problem, day)
+        if not grid:
+            continue
+        last_start = grid[-1][0]
+        late = [a for a in rows if _end(problem, a) > last_start]
+        if late:
+            out.append(
+                Finding(
+                    pid, day, tuple(a.session_id for a in late), late[0].start, _end(problem, late[-1]), 1
+                )
+            )
+    return out
+
+
+def late_finish(problem: Problem, schedule: Schedule) -> int:
+    """Days on which a person has a session in the day's last slot (see late_finishes)."""
+    return len(late_finishes(problem, schedule))
+
+
+def cross_day_misses(problem: Problem, schedule: Schedule) -> list[Finding]:
+    """Each (cross-package meeting, group) where the group has working-group meetings of its
+    own and the meeting is on none of their days; ``who`` is the group."""
+    rows = {a.session_id: a for a in _placed(problem, schedule)}
+    own_days: dict[str, set[date]] = defaultdict(set)
+    has_own: set[str] = set()
+    for sess in problem.sessions:
+        if sess.kind is Kind.WORKING_GROUP:
+            for g in sess.groups:
+                has_own.add(g)
+                if sess.id in rows:
+                    own_days[g].add(rows[sess.id].date)
+    out = []
+    for sess in problem.sessions:
+        a = rows.get(sess.id)
+        if sess.kind is not Kind.CROSS_PACKAGE or a is None:
+            continue
+        for g in sorted(set(sess.groups)):
+            if g in has_own and a.date not in own_days[g]:
+                out.append(Finding(g, a.date, (sess.id,), a.start, _end(problem, a), 1))
+    return out
+
+
+def cross_day(problem: Problem, schedule: Schedule) -> int:
+    """Cross-package meetings off their groups' own days (see cross_day_misses)."""
+    return len(cross_day_misses(problem, schedule))
+
+
+# -- fairness ----------------------------------------------------------------------------
+
+
+def clash_loads(problem: Problem, clashes: Iterable[Clash]) -> tuple[dict[str, int], dict[str, int]]:
+    """Optional attendees' clashes per person, and per institution (its people's together;
+    people with no institution count for none)."""
+    person: dict[str, int] = defaultdict(int)
+    for c in clashes:
+        person[c.person] += 1
+    institution: dict[str, int] = defaultdict(int)
+    for pid, n in person.items():
+        inst = problem.participant_by_id[pid].institution if pid in problem.participant_by_id else ""
+        if inst:
+            institution[inst] += n
+    return dict(person), dict(institution)
+
+
+def fair_person(problem: Problem, clashes: Iterable[Clash]) -> int:
+    """The most clashes any one person has."""
+    return max(clash_loads(problem, clashes)[0].values(), default=0)
+
+
+def fair_institution(problem: Problem, clashes: Iterable[Clash]) -> int:
+    """The most clashes the people of one institution have together."""
+    return max(clash_loads(problem, clashes)[1].values(), default=0)
+
+
 def soft_details(problem: Problem, schedule: Schedule) -> dict[str, list[dict[str, object]]]:
     """Who and what is behind each soft figure, as plain data (for summary.json and the app)."""
     clashes: list[dict[str, object]] = [
@@ -716,6 +915,7 @@ def soft_details(problem: Problem, schedule: Schedule) -> dict[str, list[dict[st
     wishes: list[dict[str, object]] = [
         {"session": sid, "wish": wish} for sid, wish in preference_misses(problem, schedule)
     ]
+    persons, institutions = clash_loads(problem, optional_clashes(problem, schedule))
     return {
         SoftGoal.OPTIONAL_CLASH.value: clashes,
         SoftGoal.ROOM_FIT.value: seats,
@@ -723,7 +923,35 @@ def soft_details(problem: Problem, schedule: Schedule) -> dict[str, list[dict[st
         SoftGoal.GROUP_ROOM.value: [
             {"group": g, "rooms": list(rooms)} for g, rooms in group_room_spread(problem, schedule)
         ],
+        SoftGoal.IDLE_GAP.value: [_person_day(f, "minutes") for f in idle_gaps(problem, schedule)],
+        SoftGoal.IN_A_ROW.value: [_person_day(f, "beyond") for f in runs_in_a_row(problem, schedule)],
+        SoftGoal.SINGLE_DAY.value: [_person_day(f) for f in single_days(problem, schedule)],
+        SoftGoal.LATE_FINISH.value: [_person_day(f) for f in late_finishes(problem, schedule)],
+        SoftGoal.CROSS_DAY.value: [
+            {"session": f.sessions[0], "group": f.who, "date": f.date.isoformat()}
+            for f in cross_day_misses(problem, schedule)
+        ],
+        SoftGoal.FAIR_PERSON.value: [
+            {"person": p, "clashes": n} for p, n in sorted(persons.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        SoftGoal.FAIR_INSTITUTION.value: [
+            {"institution": i, "clashes": n}
+            for i, n in sorted(institutions.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
     }
+
+
+def _person_day(f: Finding, amount: str = "") -> dict[str, object]:
+    out: dict[str, object] = {
+        "person": f.who,
+        "date": f.date.isoformat(),
+        "sessions": list(f.sessions),
+        "start": hhmm(f.start),
+        "end": hhmm(f.end),
+    }
+    if amount:
+        out[amount] = f.amount
+    return out
 
 
 def soft_figures(problem: Problem, schedule: Schedule) -> tuple[dict[str, int], tuple[Clash, ...]]:
@@ -734,6 +962,13 @@ def soft_figures(problem: Problem, schedule: Schedule) -> tuple[dict[str, int], 
         SoftGoal.ROOM_FIT.value: room_fit(problem, schedule),
         SoftGoal.PREFERENCE.value: preference(problem, schedule),
         SoftGoal.GROUP_ROOM.value: group_room(problem, schedule),
+        SoftGoal.IDLE_GAP.value: idle_gap(problem, schedule),
+        SoftGoal.IN_A_ROW.value: in_a_row(problem, schedule),
+        SoftGoal.SINGLE_DAY.value: single_day(problem, schedule),
+        SoftGoal.LATE_FINISH.value: late_finish(problem, schedule),
+        SoftGoal.CROSS_DAY.value: cross_day(problem, schedule),
+        SoftGoal.FAIR_PERSON.value: fair_person(problem, clashes),
+        SoftGoal.FAIR_INSTITUTION.value: fair_institution(problem, clashes),
     }, clashes
 
 

@@ -22,7 +22,17 @@ DEFAULT_WEIGHTS: dict[str, int] = {
     "change": 1000,
     "preference": 20,
     "group_room": 10,
+    "idle_gap": 0,
+    "in_a_row": 0,
+    "single_day": 0,
+    "late_finish": 0,
+    "cross_day": 0,
+    "fair_person": 0,
+    "fair_institution": 0,
 }
+
+#: in_a_row: how many sessions back to back a person may have before each further one costs.
+DEFAULT_MAX_IN_A_ROW = 3
 
 #: prefer_time: a morning session starts before noon, an afternoon one at noon or later.
 NOON = 12 * 60
@@ -66,6 +76,8 @@ class Event:
     organiser_email: str = ""
     #: Soft-goal weights given in the Event sheet (``weight_<goal>`` keys, prefix dropped).
     weights: tuple[tuple[str, int], ...] = ()
+    #: Sessions back to back a person may have before each further one costs (in_a_row).
+    max_in_a_row: int = DEFAULT_MAX_IN_A_ROW
 
     def weight(self, goal: str) -> int:
         """The weight of a soft goal: the Event sheet's, else the default (0 if unknown)."""

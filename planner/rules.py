@@ -90,6 +90,25 @@ class SoftGoal(str, Enum):
         "group_room",
         "a working group's meetings are spread over more than one room (one point per extra room)",
     )
+    IDLE_GAP = (
+        "idle_gap",
+        "minutes a person waits between their sessions on a day (breaks and time away not counted)",
+    )
+    IN_A_ROW = (
+        "in_a_row",
+        "sessions a person has back to back beyond max_in_a_row (3 unless the Event sheet says)",
+    )
+    SINGLE_DAY = ("single_day", "a day on which a person has a single session (a poor reason to travel)")
+    LATE_FINISH = ("late_finish", "a day on which a person has a session in the day's last slot")
+    CROSS_DAY = (
+        "cross_day",
+        "a cross-package meeting not on a day of its group's own meetings (per meeting and group)",
+    )
+    FAIR_PERSON = ("fair_person", "the most optional attendees' clashes any one person has")
+    FAIR_INSTITUTION = (
+        "fair_institution",
+        "the most optional attendees' clashes the people of any one institution have together",
+    )
     CHANGE = (
         "change",
         "changes from the previous schedule: a new room 1 point, a new time that day 2, another day 3",

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[imp
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from planner.model import (
+    DEFAULT_MAX_IN_A_ROW,
     DEFAULT_WEIGHTS,
     Break,
     Day,
@@ -39,6 +40,7 @@ from planner.model import (
     Session,
     Unavailability,
 )
+from planner.rules import SoftGoal
 from planner.validation import MAX_WHOLE
 from planner.validation import SHEETS as CONTRACT
 from planner.workbook_writer import DEFAULT_STAMP, SHEETS, TIME_COLUMNS, _reproducible, build_workbook
@@ -111,7 +113,21 @@ EVENT_KEYS: dict[str, tuple[str, int | None]] = {
         "the same day 2, another day 3. A whole number.",
         0,
     ),
+    "max_in_a_row": (
+        f"Optional, default {DEFAULT_MAX_IN_A_ROW}. How many sessions back to back a person may have "
+        "before each further one costs weight_in_a_row. A whole number, 1 or more.",
+        1,
+    ),
 }
+for _goal in SoftGoal:  # a note for every other weight: the goal in the organiser's words
+    EVENT_KEYS.setdefault(
+        f"weight_{_goal.value}",
+        (
+            f"Optional, default {DEFAULT_WEIGHTS.get(_goal.value, 0)}. Penalty for each unit of: "
+            f"{_goal.text}. A whole number; 0 leaves it out.",
+            0,
+        ),
+    )
 
 #: A note on each column, in the organiser's words: what it means, its form, an example,
 #: and whether it is required (as planner.validation reads it).

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TypeVar, overload
 
 from planner.errors import InputError, InputIssue
 from planner.model import (
+    DEFAULT_MAX_IN_A_ROW,
     Break,
     Day,
     Dependency,
@@ -507,7 +508,7 @@ class _Builder:
     # -- Event --------------------------------------------------------------------
 
     def _event(self) -> Event | None:
-        """Key/value rows: name and timezone required, slot_minutes > 0, weight_* >= 0."""
+        """Key/value rows: name and timezone required, slot_minutes > 0, max_in_a_row > 0, weight_* >= 0."""
         sheet = self.sheets["Event"]
         if sheet.table is None or "key" not in sheet.present:
             return None
@@ -540,9 +541,12 @@ class _Builder:
                 weight = row.get("value", parse_non_negative)
                 if weight is not None:
                     weights.append((key.removeprefix("weight_"), weight))
+        in_a_row = DEFAULT_MAX_IN_A_ROW
+        if "max_in_a_row" in rows:
+            in_a_row = rows["max_in_a_row"].get("value", parse_positive, DEFAULT_MAX_IN_A_ROW)
         if name is None or zone is None or self.slot is None:
             return None
-        return Event(name, zone, self.slot, venue, email, tuple(weights))
+        return Event(name, zone, self.slot, venue, email, tuple(weights), in_a_row)
 
     # -- Days and Breaks ----------------------------------------------------------
 

@@ -626,3 +626,11 @@ def test_hints_name_a_slip_of_case_always_and_a_close_spelling_within_budget() -
     assert hints("Leadersip") == ""  # over budget: no search through every id
     assert hints("wp2") == "; did you mean 'WP2'?"
     assert hints("Leadershop") == "; did you mean 'Leadership'?"  # asked before: remembered
+
+
+def test_max_in_a_row_is_read_from_the_event_sheet(tmp_path: Path) -> None:
+    sheets = valid_sheets()
+    sheets["Event"].append({"key": "max_in_a_row", "value": "2"})
+    assert read_problem(write_csv_folder(tmp_path / "ok", sheets)).event.max_in_a_row == 2
+    issues = issues_of(tmp_path / "bad", add("Event", key="max_in_a_row", value="0"))
+    assert [(i.sheet, i.column) for i in issues] == [("event.csv", "value")]

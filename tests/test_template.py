@@ -14,7 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planner.checker import check
-from planner.model import DEFAULT_WEIGHTS, Kind, Problem, Relation
+from planner.model import DEFAULT_MAX_IN_A_ROW, DEFAULT_WEIGHTS, Kind, Problem, Relation
 from planner.reader import read_problem
 from planner.solver import Options, solve
 from planner.template import LAST_ROW, NOTES, template_bytes, template_workbook, write_template
@@ -259,6 +259,7 @@ def test_the_docs_state_the_defaults_the_planner_uses() -> None:
     docs = DOCS.read_text(encoding="utf-8")
     stated = dict(re.findall(r"^\| `(\w+)` \|.*\| no, (\d+) \|$", docs, re.MULTILINE))
     assert stated.pop("slot_minutes") == "15"
+    assert int(stated.pop("max_in_a_row")) == DEFAULT_MAX_IN_A_ROW
     assert {k.removeprefix("weight_"): int(v) for k, v in stated.items()} == DEFAULT_WEIGHTS
 
 

@@ -16,6 +16,7 @@ from enum import Enum
 from ortools.sat.python import cp_model
 
 from planner.model import Problem, Schedule
+from planner.rules import SoftGoal
 from planner.solver.construct import Placement, construct
 from planner.solver.cpsat import DEFAULT_CONFIG, Constraints, ModelConfig, Objective, Variables
 from planner.solver.prepare import Blocked, Prepared, prepare
@@ -188,9 +189,15 @@ def solve(
         for i in range(len(problem.sessions))
     }
     soft = {goal: int(solver.value(expr)) for goal, expr in objective.terms.items()}
+    schedule = data.to_schedule(found)
+    if any(goal.value not in soft for goal in SoftGoal if goal is not SoftGoal.CHANGE):
+        from planner.checker import soft_figures  # goals weighted 0 are not in the model
+
+        counted, _ = soft_figures(problem, schedule)
+        soft.update({goal: n for goal, n in counted.items() if goal not in soft})
     return SolveResult(
         status,
-        data.to_schedule(found),
+        schedule,
         objective=round(solver.objective_value),
         best_bound=solver.best_objective_bound,
         seconds=seconds,

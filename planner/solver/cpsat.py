@@ -14,12 +14,13 @@ off by default because measurements showed they slow the first schedule.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from planner.model import NOON, Relation, Schedule
+from planner.model import NOON, Kind, Relation, Schedule, Span, overlaps
 from planner.rules import SoftGoal
 from planner.solver.prepare import Prepared
 
@@ -250,15 +251,33 @@ class Objective:
     ):
         self.m, self.data, self.v, self.config = m, data, v, config
         self.terms: dict[str, cp_model.LinearExpr] = {}
+        #: optional_clash's literals: per person, (literal, clashes it stands for)
+        self._clash_load: dict[str, list[tuple[cp_model.IntVar, int]]] | None = None
+        self._on_day: dict[tuple[int, int], cp_model.LinearExpr] = {}
+        self._adjacent: dict[tuple[int, int], cp_model.IntVar | None] = {}
 
     def build(self, previous: Schedule | None = None) -> None:
-        self.terms[SoftGoal.ROOM_FIT.value] = self.room_fit()
-        self.terms[SoftGoal.OPTIONAL_CLASH.value] = self.optional_clash()
-        self.terms[SoftGoal.PREFERENCE.value] = self.preference()
-        self.terms[SoftGoal.GROUP_ROOM.value] = self.group_room()
+        """Each goal with a positive weight becomes a term (a goal weighted 0 costs the model
+        nothing, and the checker counts its figure)."""
+        event = self.data.problem.event
+        goals: dict[SoftGoal, Callable[[], cp_model.LinearExpr]] = {
+            SoftGoal.ROOM_FIT: self.room_fit,
+            SoftGoal.OPTIONAL_CLASH: self.optional_clash,
+            SoftGoal.PREFERENCE: self.preference,
+            SoftGoal.GROUP_ROOM: self.group_room,
+            SoftGoal.IDLE_GAP: self.idle_gap,
+            SoftGoal.IN_A_ROW: self.in_a_row,
+            SoftGoal.SINGLE_DAY: self.single_day,
+            SoftGoal.LATE_FINISH: self.late_finish,
+            SoftGoal.CROSS_DAY: self.cross_day,
+            SoftGoal.FAIR_PERSON: self.fair_person,
+            SoftGoal.FAIR_INSTITUTION: self.fair_institution,
+        }
+        for goal, term in goals.items():
+            if event.weight(goal.value) > 0:
+                self.terms[goal.value] = term()
         if previous is not None:
             self.terms[SoftGoal.CHANGE.value] = self.change(previous)
-        event = self.data.problem.event
         goals = list(self.terms)
         self.m.minimize(
             cp_model.LinearExpr.weighted_sum([self.terms[g] for g in goals], [event.weight(g) for g in goals])
@@ -346,16 +365,35 @@ class Objective:
     def optional_clash(self) -> cp_model.LinearExpr:
         """Optional attendees' clashes: per person, each overlapping pair of their sessions in
         which they are optional in at least one, and each optional session they are away for."""
+        lits: list[cp_model.IntVar] = []
+        weights: list[int] = []
+        for lit, w in self._clash_literals():
+            lits.append(lit)
+            weights.append(w)
+        return cp_model.LinearExpr.weighted_sum(lits, weights)
+
+    def _clash_literals(self) -> list[tuple[cp_model.IntVar, int]]:
+        """The literals of optional_clash with the number of clashes each stands for; per
+        person, the same literals are kept in ``_clash_load`` for the fairness goals."""
         data, v, m = self.data, self.v, self.m
         problem = data.problem
         index = {s.id: i for i, s in enumerate(problem.sessions)}
-        lits: list[cp_model.IntVar] = []
-        weights: list[int] = []
+        out: list[tuple[cp_model.IntVar, int]] = []
+        load: dict[str, list[tuple[cp_model.IntVar, int]]] = defaultdict(list)
         # away: a fixed cost per start
         for i, away in enumerate(data.away_optional):
             for g, n in away.items():
-                lits.append(v.x[i][g])
-                weights.append(n)
+                out.append((v.x[i][g], n))
+        for sid, people in problem.optional_people.items():
+            i = index[sid]
+            if not data.away_optional[i]:
+                continue
+            for p in people:
+                for g in data.away_optional[i]:
+                    slot = data.slots[g]
+                    end = slot.start + problem.sessions[i].duration
+                    if problem.is_unavailable(p, slot.date, slot.start, end):
+                        load[p].append((v.x[i][g], 1))
         # overlaps: weight per pair = number of people who would clash
         attends: dict[str, dict[int, bool]] = defaultdict(dict)  # person -> session -> required?
         for sid, people in problem.required_people.items():
@@ -366,19 +404,19 @@ class Objective:
                 continue  # nothing may overlap a plenary: no pair with it can clash
             for p in people:
                 attends[p].setdefault(index[sid], False)
-        pair_weight: dict[tuple[int, int], int] = defaultdict(int)
+        pair_people: dict[tuple[int, int], list[str]] = defaultdict(list)
         pair_var: dict[tuple[int, int], cp_model.IntVar] = {}
         hard_pairs: set[tuple[int, int]] = set()
         for sessions in attends.values():
             req = sorted(i for i, r in sessions.items() if r)
             hard_pairs.update(combinations(req, 2))
-        for sessions in attends.values():
+        for p, sessions in attends.items():
             items = sorted(sessions.items())
             for (a, ra), (b, rb) in combinations(items, 2):
                 if ra and rb:
                     continue
-                pair_weight[(a, b)] += 1
-        for (a, b), w in sorted(pair_weight.items()):
+                pair_people[(a, b)].append(p)
+        for (a, b), people in sorted(pair_people.items()):
             if (a, b) in hard_pairs or problem.sessions[a].is_plenary or problem.sessions[b].is_plenary:
                 continue
             if not (set(v.covering[a]) & set(v.covering[b])):
@@ -389,12 +427,247 @@ class Objective:
             m.add(v.start[a] + data.length[a] <= v.start[b]).only_enforce_if(a_first)
             m.add(v.start[b] + data.length[b] <= v.start[a]).only_enforce_if(b_first)
             m.add_bool_or([o, a_first, b_first])
-            lits.append(o)
-            weights.append(w)
+            out.append((o, len(people)))
+            for p in people:
+                load[p].append((o, 1))
             pair_var[(a, b)] = o
         if self.config.clash_cuts:
             self._clash_cuts(attends, pair_var)
+        self._clash_load = load
+        return out
+
+    def _loads(self) -> dict[str, cp_model.LinearExpr]:
+        """Per person: their optional attendees' clashes, as an expression."""
+        if self._clash_load is None:
+            self._clash_literals()
+        assert self._clash_load is not None
+        return {
+            p: cp_model.LinearExpr.weighted_sum([lit for lit, _ in ls], [w for _, w in ls])
+            for p, ls in self._clash_load.items()
+        }
+
+    def fair_person(self) -> cp_model.LinearExpr:
+        """The most optional attendees' clashes any one person has (a max, kept exact)."""
+        loads = self._loads()
+        worst = self.m.new_int_var(0, max(1, len(self.data.problem.sessions) ** 2), "worst_person")
+        self.m.add_max_equality(worst, [0, *loads.values()])
+        return worst
+
+    def fair_institution(self) -> cp_model.LinearExpr:
+        """The most optional attendees' clashes of the people of one institution, together."""
+        loads = self._loads()
+        by_inst: dict[str, list[cp_model.LinearExpr]] = defaultdict(list)
+        for person in self.data.problem.participants:
+            if person.institution and person.id in loads:
+                by_inst[person.institution].append(loads[person.id])
+        top = max(1, len(self.data.problem.sessions) ** 2 * len(self.data.problem.participants))
+        worst = self.m.new_int_var(0, top, "worst_institution")
+        self.m.add_max_equality(worst, [0, *(cp_model.LinearExpr.sum(e) for e in by_inst.values())])
+        return worst
+
+    # -- people's days --------------------------------------------------------------
+
+    def _profiles(self) -> dict[tuple[frozenset[int], tuple[Span, ...]], int]:
+        """People with the same required sessions and the same time away, counted once:
+        (their session indices, their unavailable spans) -> how many people."""
+        problem = self.data.problem
+        index = {s.id: i for i, s in enumerate(problem.sessions)}
+        mine: dict[str, set[int]] = defaultdict(set)
+        for sid, people in problem.required_people.items():
+            for p in people:
+                mine[p].add(index[sid])
+        out: dict[tuple[frozenset[int], tuple[Span, ...]], int] = defaultdict(int)
+        for p, sessions in mine.items():
+            away = tuple(sorted(problem.unavailable.get(p, ()), key=lambda s: (s.date, s.start, s.end)))
+            out[(frozenset(sessions), away)] += 1
+        return dict(sorted(out.items(), key=lambda kv: sorted(kv[0][0])))
+
+    def _days_of(self, i: int) -> set[int]:
+        return {self.data.slots[g].day for g in self.v.x[i]}
+
+    def on_day(self, i: int, day: int) -> cp_model.LinearExpr:
+        """1 when session i runs on day index ``day`` (a sum of its start literals)."""
+        key = (i, day)
+        if key not in self._on_day:
+            slots = self.data.slots
+            self._on_day[key] = cp_model.LinearExpr.sum(
+                [lit for g, lit in self.v.x[i].items() if slots[g].day == day]
+            )
+        return self._on_day[key]
+
+    def late_finish(self) -> cp_model.LinearExpr:
+        """Per person and day, a session in the day's last slot (at most one can be there, so
+        each start that reaches it costs the session's required people)."""
+        data, problem = self.data, self.data.problem
+        last: dict[int, int] = {}
+        for g, slot in enumerate(data.slots):
+            last[slot.day] = g
+        lits, weights = [], []
+        for i, sess in enumerate(problem.sessions):
+            people = len(problem.required_people[sess.id])
+            if not people:
+                continue
+            for g, lit in self.v.x[i].items():
+                if g + data.length[i] - 1 == last[data.slots[g].day]:
+                    lits.append(lit)
+                    weights.append(people)
         return cp_model.LinearExpr.weighted_sum(lits, weights)
+
+    def single_day(self) -> cp_model.LinearExpr:
+        """Per person and day, 1 when they have exactly one session that day (a Boolean per
+        group of alike people and day, equal to "the count is 1")."""
+        m = self.m
+        terms, weights = [], []
+        for (sessions, _), people in self._profiles().items():
+            by_day: dict[int, list[int]] = defaultdict(list)
+            for i in sorted(sessions):
+                for d in self._days_of(i):
+                    by_day[d].append(i)
+            for d, members in sorted(by_day.items()):
+                count = cp_model.LinearExpr.sum([self.on_day(i, d) for i in members])
+                if len(members) == 1:
+                    terms.append(count)
+                else:
+                    one = m.new_bool_var("")
+                    m.add(count == 1).only_enforce_if(one)
+                    m.add(count != 1).only_enforce_if(~one)
+                    terms.append(one)
+                weights.append(people)
+        return cp_model.LinearExpr.weighted_sum(terms, weights)
+
+    def idle_gap(self) -> cp_model.LinearExpr:
+        """Per person and day, the minutes between their first session's start and their last
+        one's end that are neither in a session, nor in a break, nor time they are away.
+
+        In counted slots (a slot touching a break or the person's time away is not counted):
+        idle = max(0, last end - first start - slots in sessions), with first/last an exact
+        min/max over the day's sessions (a session not on the day is out of reach)."""
+        data, m, v = self.data, self.m, self.v
+        problem = data.problem
+        by_day: dict[int, list[int]] = defaultdict(list)
+        for g, slot in enumerate(data.slots):
+            by_day[slot.day].append(g)
+        breaking = [
+            any(overlaps(b.start, b.end, slot.start, slot.end) for b in problem.breaks_on(slot.date))
+            for slot in data.slots
+        ]
+        terms, weights = [], []
+        for (sessions, away), people in self._profiles().items():
+            counted: dict[int, int] = {}  # slot -> counted slots before it on its day
+            for gs in by_day.values():
+                n = 0
+                for g in gs:
+                    counted[g] = n
+                    slot = data.slots[g]
+                    if not breaking[g] and not any(s.overlaps(slot.date, slot.start, slot.end) for s in away):
+                        n += 1
+            members_by_day: dict[int, list[int]] = defaultdict(list)
+            for i in sorted(sessions):
+                for d in self._days_of(i):
+                    members_by_day[d].append(i)
+            for d, members in sorted(members_by_day.items()):
+                if len(members) < 2:
+                    continue
+                top = len(by_day[d]) + 1
+                firsts, lasts, busy = [], [], []
+                for i in members:
+                    here = {g: lit for g, lit in v.x[i].items() if data.slots[g].day == d}
+                    at = cp_model.LinearExpr.weighted_sum(list(here.values()), [counted[g] for g in here])
+                    on = self.on_day(i, d)
+                    firsts.append(at + top * (1 - on))
+                    lasts.append(at + data.length[i] * on)
+                    busy.append(data.length[i] * on)
+                first = m.new_int_var(0, top, "")
+                last = m.new_int_var(0, top, "")
+                idle = m.new_int_var(0, top, "")
+                m.add_min_equality(first, firsts)
+                m.add_max_equality(last, lasts)
+                m.add_max_equality(idle, [0, last - first - cp_model.LinearExpr.sum(busy)])
+                terms.append(idle)
+                weights.append(people * data.slot_minutes)
+        return cp_model.LinearExpr.weighted_sum(terms, weights)
+
+    def _adjacency(self, j: int, i: int) -> cp_model.IntVar | None:
+        """A literal true exactly when session i starts the moment session j ends, on the same
+        day; None when their candidate times never allow it."""
+        key = (j, i)
+        if key not in self._adjacent:
+            data, v, m = self.data, self.v, self.m
+            slots = data.slots
+            ends = {slots[g].timeline + data.length[j] * data.slot_minutes for g in v.x[j]}
+            if not any(slots[g].timeline in ends for g in v.x[i]):
+                self._adjacent[key] = None
+            else:
+                lit = m.new_bool_var(f"next[{j},{i}]")
+                gap = v.timeline(i) - v.timeline(j) - data.length[j] * data.slot_minutes
+                m.add(gap == 0).only_enforce_if(lit)
+                m.add(gap != 0).only_enforce_if(~lit)
+                self._adjacent[key] = lit
+        return self._adjacent[key]
+
+    def in_a_row(self) -> cp_model.LinearExpr:
+        """Per person, each session placed beyond max_in_a_row in a run of sessions back to
+        back (each starting when the previous ends) costs 1: a run of k costs k - limit.
+
+        Each session of a group of alike people has its exact place in its run: 1 with no
+        session right before it, else one more than that session's place."""
+        m = self.m
+        limit = self.data.problem.event.max_in_a_row
+        terms, weights = [], []
+        for (sessions, _), people in self._profiles().items():
+            if len(sessions) <= limit:
+                continue
+            members = sorted(sessions)
+            place: dict[int, cp_model.IntVar] = {
+                i: m.new_int_var(1, len(members), f"place[{i}]") for i in members
+            }
+            for i in members:
+                before = [(j, lit) for j in members if j != i if (lit := self._adjacency(j, i)) is not None]
+                for j, lit in before:
+                    m.add(place[i] == place[j] + 1).only_enforce_if(lit)
+                m.add(place[i] == 1).only_enforce_if([~lit for _, lit in before])
+                if before:
+                    beyond = m.new_bool_var(f"beyond[{i}]")
+                    m.add(place[i] > limit).only_enforce_if(beyond)
+                    m.add(place[i] <= limit).only_enforce_if(~beyond)
+                    terms.append(beyond)
+                    weights.append(people)
+        return cp_model.LinearExpr.weighted_sum(terms, weights)
+
+    def cross_day(self) -> cp_model.LinearExpr:
+        """Per cross-package meeting and each of its groups with meetings of its own: 1 when
+        the meeting is on none of the days of those own meetings."""
+        problem, m = self.data.problem, self.m
+        index = {s.id: i for i, s in enumerate(problem.sessions)}
+        own: dict[str, list[int]] = defaultdict(list)
+        for i, sess in enumerate(problem.sessions):
+            if sess.kind is Kind.WORKING_GROUP:
+                for g in sess.groups:
+                    own[g].append(i)
+        met: dict[tuple[str, int], cp_model.IntVar] = {}  # group met on day: at most the truth
+        terms = []
+        for sess in problem.sessions:
+            if sess.kind is not Kind.CROSS_PACKAGE:
+                continue
+            c = index[sess.id]
+            for group in sorted(set(sess.groups)):
+                if not own.get(group):
+                    continue
+                miss = m.new_bool_var("")
+                for d in sorted(self._days_of(c)):
+                    key = (group, d)
+                    if key not in met:
+                        lit = m.new_bool_var("")
+                        there = [self.on_day(i, d) for i in own[group] if d in self._days_of(i)]
+                        m.add(cp_model.LinearExpr.sum(there) >= 1).only_enforce_if(lit)
+                        m.add(cp_model.LinearExpr.sum(there) == 0).only_enforce_if(~lit)
+                        met[key] = lit
+                    # exact: on day d, miss = not met (on other days this row says nothing)
+                    here = self.on_day(c, d)
+                    m.add(miss >= here - met[key])
+                    m.add(miss + met[key] + here <= 2)
+                terms.append(miss)
+        return cp_model.LinearExpr.sum(terms)
 
     def _clash_cuts(
         self, attends: dict[str, dict[int, bool]], pair_var: dict[tuple[int, int], cp_model.IntVar]
