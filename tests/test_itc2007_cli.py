@@ -68,3 +68,39 @@ def test_bad_files_exit_2_without_a_traceback(tmp_path: Path, capsys):
     (tmp_path / "ok.tim").write_text(tim_text(**SMALL))
     code, _, err = _run(capsys, str(tmp_path / "ok.tim"), *FAST, "--out", str(tmp_path / "no" / "x.sln"))
     assert code == 2 and "--out" in err
+
+
+def _no_search_result(monkeypatch):
+    """The search finds nothing in time (a stand-in for a hard instance and a short limit)."""
+    import planner.solver
+    from planner.solver import SolveResult, Status
+
+    monkeypatch.setattr(
+        planner.solver, "solve", lambda problem, options: SolveResult(Status.UNKNOWN, None, seconds=1.0)
+    )
+
+
+def test_search_finds_nothing_greedy_completes_exit_0(tmp_path: Path, capsys, monkeypatch):
+    _no_search_result(monkeypatch)
+    text = tim_text(**SMALL)
+    (tmp_path / "small.tim").write_text(text)
+    sln = tmp_path / "small.sln"
+    code, out, _ = _run(capsys, str(tmp_path / "small.tim"), *FAST, "--out", str(sln))
+    assert code == 0 and "greedy fallback" in out
+    ev = evaluate(parse_tim(text), read_sln(sln, 6))
+    assert ev.feasible and _figure(out, "soft cost") == ev.soft
+    assert re.search(r"^first feasible\s+-$", out, re.M)
+
+
+def test_search_finds_nothing_partial_timetable_exit_3(tmp_path: Path, capsys, monkeypatch):
+    _no_search_result(monkeypatch)
+    # events 0 and 1 share student 0 and may only be in timeslot 0: one of them stays out
+    only_0 = list(range(1, 45))
+    text = tim_text(rooms=[5, 5], attendance=[{0}, {0, 1}], students=2, forbidden={0: only_0, 1: only_0})
+    (tmp_path / "clash.tim").write_text(text)
+    sln = tmp_path / "clash.sln"
+    code, out, _ = _run(capsys, str(tmp_path / "clash.tim"), *FAST, "--out", str(sln))
+    assert code == 3 and "within the time limit" in out
+    sol = read_sln(sln, 2)
+    ev = evaluate(parse_tim(text), sol)
+    assert ev.valid and sol.count(None) == 1 and _figure(out, "DtF") == ev.dtf > 0
