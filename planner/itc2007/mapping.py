@@ -11,7 +11,6 @@ in_a_row (more than two in a row) and single_day, each 1; every other goal 0.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, timedelta
 
 from planner.itc2007.tim import DAYS, SLOTS, SLOTS_PER_DAY, Instance
@@ -81,10 +80,9 @@ def feature(f: int) -> str:
 
 
 def _event() -> Event:
-    ev = Event("ITC2007 track 2", "UTC", slot_minutes=SLOT_MINUTES, weights=WEIGHTS)
-    if "max_in_a_row" in {f.name for f in dataclasses.fields(Event)}:  # the field is new in the model
-        ev = dataclasses.replace(ev, max_in_a_row=MAX_IN_A_ROW)  # type: ignore[call-arg]
-    return ev
+    return Event(
+        "ITC2007 track 2", "UTC", slot_minutes=SLOT_MINUTES, weights=WEIGHTS, max_in_a_row=MAX_IN_A_ROW
+    )
 
 
 def to_problem(inst: Instance) -> Problem:
