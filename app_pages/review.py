@@ -62,7 +62,11 @@ with quality:
     b.dataframe(q.by_institution, hide_index=True, width="stretch")
     st.markdown("**Every optional clash**")
     st.dataframe(q.clashes, hide_index=True, width="stretch")
-    st.markdown("**Idle time between a person's sessions** (breaks not counted)")
+    st.markdown("**Idle time between a person's sessions** (breaks and time away not counted)")
     st.dataframe(q.gaps, hide_index=True, width="stretch")
+    behind = [g for g, frame in q.details.items() if len(frame)]
+    if behind:
+        goal = st.selectbox("Who and what is behind a figure", behind, key="behind_goal")
+        st.dataframe(q.details[goal], hide_index=True, width="stretch")
 with rooms:
     st.dataframe(logic.room_use_frame(problem, schedule), hide_index=True, width="stretch")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner import checker
 from planner.changes import Change, diff
 from planner.checker import CheckReport, check, describe_clash
 from planner.errors import InputError, InputIssue
@@ -541,6 +542,8 @@ class Quality:
     by_institution: pd.DataFrame
     gaps: pd.DataFrame
     report: CheckReport
+    #: who and what is behind each soft figure, a table per goal
+    details: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def quality(problem: Problem, schedule: Schedule) -> Quality:
@@ -573,37 +576,41 @@ def quality(problem: Problem, schedule: Schedule) -> Quality:
         if len(clashes)
         else pd.DataFrame(columns=["institution", "clashes"])
     ).sort_values("clashes", ascending=False)
-    return Quality(figures, clashes, by_person, by_institution, idle_gaps(problem, schedule), report)
+    return Quality(
+        figures,
+        clashes,
+        by_person,
+        by_institution,
+        idle_gaps(problem, schedule),
+        report,
+        soft_detail_frames(problem, schedule),
+    )
 
 
 def idle_gaps(problem: Problem, schedule: Schedule) -> pd.DataFrame:
-    """Per person and day with two sessions or more: idle minutes between their first
-    and last session (breaks not counted as idle), required sessions only."""
-    busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
-    for a in schedule.assignments:
-        s = problem.session_by_id.get(a.session_id)
-        if s is None:
-            continue
-        for pid in problem.required_people[s.id]:
-            busy[(pid, a.date)].append((a.start, a.start + s.duration))
+    """Per person and day: the minutes they wait between their sessions, as the idle_gap
+    goal counts them (breaks and time away not counted; required sessions only)."""
+    total: dict[tuple[str, date], int] = defaultdict(int)
+    for f in checker.idle_gaps(problem, schedule):
+        total[(f.who, f.date)] += f.amount
     rows = []
-    for (pid, day), spans in busy.items():
-        if len(spans) < 2:
-            continue
-        spans.sort()
-        first, last = spans[0][0], max(e for _, e in spans)
-        covered: set[int] = set()
-        for begin, end in spans:
-            covered.update(range(begin, end))
-        for b in problem.breaks_on(day):
-            covered.update(range(b.start, b.end))
-        idle = sum(1 for m in range(first, last) if m not in covered)
+    for (pid, day), idle in total.items():
         p = problem.participant_by_id.get(pid)
         rows.append([pid, p.name if p else pid, p.institution if p else "", day.isoformat(), idle])
     frame = pd.DataFrame(rows, columns=["participant_id", "name", "institution", "date", "idle_minutes"])
     return frame.sort_values(["idle_minutes", "participant_id"], ascending=[False, True]).reset_index(
         drop=True
     )
+
+
+def soft_detail_frames(problem: Problem, schedule: Schedule) -> dict[str, pd.DataFrame]:
+    """Who and what is behind each soft figure, a table per goal (as in summary.json)."""
+    out = {}
+    for goal, items in checker.soft_details(problem, schedule).items():
+        out[goal] = pd.DataFrame(
+            [{k: ", ".join(map(str, v)) if isinstance(v, list) else v for k, v in i.items()} for i in items]
+        )
+    return out
 
 
 def room_use_frame(problem: Problem, schedule: Schedule) -> pd.DataFrame:

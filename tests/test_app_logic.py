@@ -134,7 +134,9 @@ def test_review_tables(problem: Problem, schedule: Schedule) -> None:
     q = logic.quality(problem, schedule)
     assert q.report.ok
     assert int(q.by_person["clashes"].sum()) == len(q.clashes) == q.report.soft["optional_clash"]
-    assert (q.gaps["idle_minutes"] >= 0).all()
+    assert (q.gaps["idle_minutes"] > 0).all()
+    assert int(q.gaps["idle_minutes"].sum()) == q.report.soft["idle_gap"]  # the goal's own count
+    assert len(q.details["single_day"]) == q.report.soft["single_day"] > 0
     assert len(logic.room_use_frame(problem, schedule)) == len(problem.rooms) * len(problem.days)
 
 

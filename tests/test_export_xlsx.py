@@ -196,12 +196,29 @@ def test_quality_has_every_soft_figure_and_clash(heroes, book) -> None:
     figures = {r[0]: r[1] for r in rows if r[0] in report.soft}
     assert figures == report.soft
     start = next(i for i, r in enumerate(rows) if r[0] == "participant_id")
-    clash_rows = [r for r in rows[start + 1 :] if r[0]]
+    end = next(i for i in range(start + 1, len(rows) + 1) if i == len(rows) or not rows[i][0])
+    clash_rows = rows[start + 1 : end]
     assert len(clash_rows) == len(report.clashes) > 0
     for row, clash in zip(clash_rows, report.clashes, strict=True):
         assert row[0] == clash.person and row[3] == clash.date.isoformat() or row[3].date() == clash.date
         assert row[7] == clash.sessions[0]
         assert problem.participant_by_id[clash.person].name in row[11]
+
+
+def test_quality_lists_who_is_behind_each_other_figure(heroes, book) -> None:
+    from planner.checker import soft_details
+
+    problem, schedule, _ = heroes
+    details = soft_details(problem, schedule)
+    rows = list(book["Quality"].iter_rows(values_only=True))
+    titles = {r[0]: i for i, r in enumerate(rows) if isinstance(r[0], str) and r[0].startswith("Behind ")}
+    for goal in ("single_day", "late_finish", "room_fit"):
+        assert details[goal], goal  # the example has some of each
+        at = titles[f"Behind {goal} ({len(details[goal])})"]
+        assert rows[at + 1][: len(details[goal][0])] == tuple(details[goal][0])  # the header
+        first = details[goal][0]
+        shown = rows[at + 2][: len(first)]
+        assert shown[0] == next(iter(first.values()))
 
 
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "=1+1"]

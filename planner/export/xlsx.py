@@ -36,7 +36,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: 
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from planner.checker import CheckReport, check, describe_clash
+from planner.checker import CheckReport, check, describe_clash, soft_details
 from planner.export.common import KIND_COLOUR, KIND_LABEL, agendas, room_label, time_order
 from planner.export.sync import CALENDAR_COLUMNS, CALENDAR_SHEET, Entry, Previous, calendar_plan
 from planner.model import Assignment, Kind, Problem, Schedule, hhmm
@@ -420,7 +420,7 @@ def room_use(problem: Problem, schedule: Schedule) -> list[list[Value]]:
     return rows
 
 
-def _quality_sheet(ws: Worksheet, problem: Problem, report: CheckReport) -> None:
+def _quality_sheet(ws: Worksheet, problem: Problem, schedule: Schedule, report: CheckReport) -> None:
     row = 1
     _put(ws, row, 1, "Soft figures", bold=True)
     soft_rows: list[list[Value]] = []
@@ -470,8 +470,21 @@ def _quality_sheet(ws: Worksheet, problem: Problem, report: CheckReport) -> None
                 describe_clash(problem, clash),
             ]
         )
-    _table(ws, CLASH_COLUMNS, clash_rows, top=row + 1)
+    row = _table(ws, CLASH_COLUMNS, clash_rows, top=row + 1) + 1
     ws.column_dimensions["L"].width = 80
+
+    # who and what is behind every other figure, as the checker lists it (summary.json too)
+    details = soft_details(problem, schedule)
+    for goal in SoftGoal:
+        found = details.get(goal.value, [])
+        if goal is SoftGoal.OPTIONAL_CLASH or not found:
+            continue
+        _put(ws, row, 1, f"Behind {goal.value} ({len(found)})", bold=True)
+        header = list(found[0])
+        rows = [
+            [", ".join(map(str, v)) if isinstance(v, list) else v for v in item.values()] for item in found
+        ]
+        row = _table(ws, header, rows, top=row + 1) + 1
 
 
 def _calendar_sheet(ws: Worksheet, entries: list[Entry]) -> None:
@@ -537,7 +550,7 @@ def build_schedule_workbook(
     room_sheet = sheet("Room use")
     _table(room_sheet, ROOM_USE_COLUMNS, room_use(problem, schedule))
     room_sheet.freeze_panes = "C2"
-    _quality_sheet(sheet("Quality"), problem, report)
+    _quality_sheet(sheet("Quality"), problem, schedule, report)
     _calendar_sheet(sheet(CALENDAR_SHEET), plan)
     wb.active = 0
     return wb
