@@ -11,7 +11,9 @@ Tools, each in a fresh process, one after the other, with the same wall-clock li
 - ``greedy``: a first-fit baseline written here: sessions by decreasing difficulty (fixed
   values, plenaries, required people, dependencies, duration), each at its first start
   and in the smallest room that break no hard rule given what is already placed. One
-  pass, no backtracking: it may fail, and then returns None rather than a broken schedule.
+  pass, no backtracking: it may fail, and then returns None rather than a broken schedule;
+- ``greedy-restarts``: the same, but a session that finds no place moves to the front of
+  the order and the pass starts again, until the time limit (a squeaky-wheel restart).
 
 Every schedule, whoever made it, is judged by planner's independent checker
 (``planner.checker.check``) against every hard rule of the workbook spec, and scored by
@@ -88,7 +90,7 @@ from planner.model import (  # noqa: E402
 )
 
 PRESETS = ["small", "alliance", "large"]
-TOOLS = ["planner", "conference-scheduler", "greedy"]
+TOOLS = ["planner", "conference-scheduler", "greedy", "greedy-restarts"]
 CS_RELATIONS = {Relation.NOT_PARALLEL}  # the dependency relations conference-scheduler can express
 #: conference-scheduler's ILP is not built when it would have more clash constraints than this
 #: (its model builder is pure Python: about 10 µs and 1 kB per constraint).
@@ -486,8 +488,8 @@ def run_tool(tool: str, preset: str, seed: int, time_limit: float, workers: int,
         schedule = result.schedule
         out["first_s"] = result.first_solution_seconds if schedule is not None else None
         out["note"] = result.status.value
-    elif tool == "greedy":
-        schedule = greedy(problem, deadline=started + time_limit)
+    elif tool in ("greedy", "greedy-restarts"):
+        schedule = greedy(problem, deadline=started + time_limit, restarts=tool == "greedy-restarts")
         out["first_s"] = time.perf_counter() - started if schedule is not None else None
         out["note"] = "" if schedule is not None else "a session found no place"
     elif tool == "conference-scheduler":
@@ -540,6 +542,35 @@ def _fmt(v: object) -> str:
     return str(v)
 
 
+def comparison(rows: list[dict]) -> list[str]:
+    """Per instance, planner's first schedule and objective against conference-scheduler's, in words."""
+    lines = []
+    for inst in dict.fromkeys(r["instance"] for r in rows):
+        by_tool = {r["tool"]: r for r in rows if r["instance"] == inst}
+        ours, peer = by_tool.get("planner"), by_tool.get("conference-scheduler")
+        if ours is None or peer is None:
+            continue
+        if ours.get("first_s") is None:
+            lines.append(f"{inst}: planner found no schedule ({ours.get('note')})")
+            continue
+        valid = "a valid" if ours.get("checker") == "ok" else "an INVALID"
+        head = f"{inst}: planner's first schedule ({valid} one) after {ours['first_s']:.2f} s"
+        if peer.get("first_s") is None:
+            lines.append(
+                f"{head}; conference-scheduler none within the limit "
+                f"({peer.get('note') or peer.get('checker')})"
+            )
+            continue
+        ratio = peer["first_s"] / max(ours["first_s"], 1e-3)
+        verdict = "valid" if peer.get("checker") == "ok" else "breaking our rules: " + str(peer.get("broken"))
+        lines.append(
+            f"{head}, conference-scheduler's after {peer['first_s']:.2f} s "
+            f"({ratio:.0f}x; its schedule {verdict}); "
+            f"objective {ours.get('objective')} against {peer.get('objective')}"
+        )
+    return lines
+
+
 def markdown(rows: list[dict], args: argparse.Namespace, dropped: dict[str, list[str]]) -> str:
     out = io.StringIO()
     out.write("# Peer benchmark\n\n")
@@ -555,6 +586,12 @@ def markdown(rows: list[dict], args: argparse.Namespace, dropped: dict[str, list
     out.write("| " + " | ".join(COLUMNS) + " |\n|" + "---|" * len(COLUMNS) + "\n")
     for r in rows:
         out.write("| " + " | ".join(_fmt(r.get(c)) for c in COLUMNS) + " |\n")
+    out.write(
+        "\nplanner against conference-scheduler (target: at least 10x faster to a first valid schedule, "
+    )
+    out.write("objective better or equal at equal time):\n\n")
+    for line in comparison(rows):
+        out.write(f"- {line}\n")
     out.write("\nDropped from conference-scheduler's model (still checked against by our checker):\n\n")
     for inst, notes in dropped.items():
         out.write(f"- {inst}: {'; '.join(notes) if notes else 'nothing'}\n")
@@ -597,7 +634,8 @@ def main(argv: list[str] | None = None) -> None:
             w = csv.DictWriter(f, fieldnames=COLUMNS + ["dropped"], extrasaction="ignore")
             w.writeheader()
             for r in rows:
-                w.writerow({**r, "dropped": "; ".join(r.get("dropped") or [])})
+                rounded = {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()}
+                w.writerow({**rounded, "dropped": "; ".join(r.get("dropped") or [])})
 
 
 if __name__ == "__main__":
