@@ -95,7 +95,7 @@ def parse_tim(text: str, name: str = "instance", source: str = "instance.tim") -
     if len(tokens) != want:
         raise issue(
             None,
-            str(len(tokens) + 1),
+            f"{len(tokens) + 1} values",
             f"expected {want + 1} values (header, {rooms} room sizes, {students}x{events} attendance, "
             f"{rooms}x{features} room features, {events}x{features} event features, {events}x{SLOTS} "
             f"availability, {events}x{events} precedence), one per line",
