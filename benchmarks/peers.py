@@ -192,11 +192,15 @@ def greedy(problem: Problem, deadline: float | None = None, restarts: bool = Fal
     deadline, a ``time.perf_counter()`` value, passes). With ``restarts``, a session that
     found no place moves to the front and the pass starts again, until the deadline."""
     order = greedy_order(problem)
+    tried: set[tuple[str, ...]] = set()
     while True:
         schedule, failed = first_fit(problem, order, deadline)
-        if schedule is not None or not restarts or failed is None or order[0] is failed:
+        tried.add(tuple(s.id for s in order))
+        if schedule is not None or not restarts or failed is None:
             return schedule
         order = [failed] + [s for s in order if s is not failed]
+        if tuple(s.id for s in order) in tried:  # the restarts go round in a circle
+            return None
 
 
 def first_fit(
