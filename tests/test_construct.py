@@ -13,8 +13,9 @@ from planner.checker import check
 from planner.generator import generate
 from planner.model import Problem, Schedule
 from planner.solver import Options, Status, solve
-from planner.solver.construct import construct
+from planner.solver.construct import construct, violations
 from planner.solver.prepare import prepare
+from tests.builders import day, dep, problem, room, session
 
 
 def _as_schedule(problem: Problem, placed: dict[int, tuple[int, int]]) -> Schedule:
@@ -38,6 +39,45 @@ def test_a_constructed_schedule_keeps_every_hard_rule(seed: int, preset: str, sl
     if placed is not None:  # it may give up; what it gives must be right
         report = check(problem, _as_schedule(problem, placed))
         assert report.violations == (), [v.message for v in report.violations]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_constructed_schedule_of_a_packed_meeting_keeps_every_hard_rule(seed: int) -> None:
+    """As generated (no slack), alliance and small meetings are packed to the limit."""
+    problem = generate("alliance" if seed % 2 else "small", seed).problem
+    data = prepare(problem)
+    placed = construct(data, seconds=5.0, seed=seed)
+    if placed is not None:
+        assert violations(data, placed) == []
+        report = check(problem, _as_schedule(problem, placed))
+        assert report.violations == (), [v.message for v in report.violations]
+
+
+def test_construction_gives_up_rather_than_break_a_rule() -> None:
+    """Each session alone fits, but not all three: one person, one hour, three half-day sessions."""
+    infeasible = problem(
+        [session(s, minutes=60, required=("P1",)) for s in "ABC"],
+        rooms=[room("R1"), room("R2")],
+        days=[day(start="09:00", end="11:00")],
+    )
+    assert construct(prepare(infeasible), seconds=0.5) is None
+
+
+def test_construction_gives_up_on_a_broken_dependency_it_cannot_mend() -> None:
+    infeasible = problem(
+        [session("A", minutes=60), session("B", minutes=60)],
+        days=[day(start="09:00", end="11:00")],
+        dependencies=[dep("A", "B", "before"), dep("B", "A", "before")],
+    )
+    assert construct(prepare(infeasible), seconds=0.5) is None
+
+
+def test_construction_succeeds_on_packed_alliance_meetings() -> None:
+    for seed in (1, 3, 4):
+        problem = generate("alliance", seed).problem
+        placed = construct(prepare(problem), seconds=20.0, seed=seed)
+        assert placed is not None
+        assert check(problem, _as_schedule(problem, placed)).ok
 
 
 def test_construction_succeeds_on_a_roomy_large_meeting() -> None:
