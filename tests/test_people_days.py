@@ -104,6 +104,16 @@ def test_the_limit_comes_from_the_event_sheet() -> None:
     assert result.soft["in_a_row"] == 2  # four back to back, two beyond the limit
 
 
+def test_runs_of_sessions_of_different_lengths() -> None:
+    # 60 + 30 + 60 + 30 minutes fill 09:00-12:00: four in a row, one beyond; 12:15 gives a pause
+    lengths = {"A": 60, "B": 30, "C": 60, "D": 30}
+    sessions = [session(s, minutes, required=("P1",)) for s, minutes in lengths.items()]
+    tight = problem(sessions, days=[day(end="12:00")], weights={**QUIET, "in_a_row": 10})
+    assert _solve(tight).soft["in_a_row"] == 1
+    roomy = problem(sessions, days=[day(end="12:15")], weights={**QUIET, "in_a_row": 10})
+    assert _solve(roomy).soft["in_a_row"] == 0
+
+
 def test_checker_counts_runs_broken_by_a_pause_or_a_break() -> None:
     p = _four_sessions("14:00")
     back_to_back = schedule(at("A", "09:00"), at("B", "10:00"), at("C", "11:00"), at("D", "12:00"))

@@ -609,15 +609,23 @@ class Objective:
         """Per person, each session placed beyond max_in_a_row in a run of sessions back to
         back (each starting when the previous ends) costs 1: a run of k costs k - limit.
 
-        Each session of a group of alike people has its exact place in its run: 1 with no
-        session right before it, else one more than that session's place."""
+        When a group of alike people's sessions all have one length, a window of limit + 1
+        starts, one length apart on one day, costs 1 exactly when all of them start a session
+        (a run of k holds k - limit such windows). Otherwise each session has its exact place
+        in its run: 1 with no session right before it, else one more than that session's."""
         m = self.m
         limit = self.data.problem.event.max_in_a_row
-        terms, weights = [], []
+        terms: list[cp_model.LinearExprT] = []
+        weights: list[int] = []
         for (sessions, _), people in self._profiles().items():
             if len(sessions) <= limit:
                 continue
             members = sorted(sessions)
+            if len({self.data.length[i] for i in members}) == 1:
+                for window in self._full_windows(members, limit + 1):
+                    terms.append(window)
+                    weights.append(people)
+                continue
             place: dict[int, cp_model.IntVar] = {
                 i: m.new_int_var(1, len(members), f"place[{i}]") for i in members
             }
@@ -633,6 +641,30 @@ class Objective:
                     terms.append(beyond)
                     weights.append(people)
         return cp_model.LinearExpr.weighted_sum(terms, weights)
+
+    def _full_windows(self, members: list[int], size: int) -> list[cp_model.IntVar]:
+        """For sessions of one length L that never overlap: per day and slot g, a literal true
+        exactly when one of them starts at each of g, g + L, ..., g + (size - 1) L."""
+        data, m = self.data, self.m
+        step = data.length[members[0]]
+        starting: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for i in members:
+            for g, lit in self.v.x[i].items():
+                starting[g].append(lit)
+        out = []
+        for g in sorted(starting):
+            chain = [g + k * step for k in range(size)]
+            if not all(h in starting for h in chain):
+                continue
+            if len({data.slots[h].day for h in chain}) > 1:
+                continue
+            starts = [cp_model.LinearExpr.sum(starting[h]) for h in chain]
+            full = m.new_bool_var("")
+            m.add(full >= cp_model.LinearExpr.sum(starts) - (size - 1))
+            for expr in starts:
+                m.add(full <= expr)
+            out.append(full)
+        return out
 
     def cross_day(self) -> cp_model.LinearExpr:
         """Per cross-package meeting and each of its groups with meetings of its own: 1 when
