@@ -29,3 +29,25 @@ def test_a_stop_ends_the_search_even_between_schedules() -> None:
     result = solve(problem, Options(time_limit=60, seed=1, workers=2), should_stop=lambda: True)
     assert time.perf_counter() - started < 20
     assert result.seconds < 20
+
+
+def test_rules_first_finds_a_schedule_then_improves_it() -> None:
+    """Two phases: the rules alone give a first schedule (reported as progress, scored by
+    the checker), the full model then improves on it; an impossibility proved by the
+    search is reported as such."""
+    from planner.checker import check
+    from planner.generator import generate
+    from planner.solver import Options, Progress, Status, solve
+    from tests.builders import day, problem, session
+
+    meeting = generate("small", 3).problem
+    seen: list[Progress] = []
+    result = solve(
+        meeting, Options(time_limit=10, seed=0, workers=2, rules_first=True), on_progress=seen.append
+    )
+    assert result.status is Status.OPTIMAL
+    assert check(meeting, result.schedule).ok
+    assert seen[0].bound == 0 and seen[0].objective >= result.objective  # the rules-only schedule
+    # three one-hour sessions for one person in a two-hour day: no schedule
+    impossible = problem([session(f"S{i}", required=("P1",)) for i in range(3)], days=[day(end="11:00")])
+    assert solve(impossible, Options(time_limit=10, workers=2, rules_first=True)).status is Status.INFEASIBLE
