@@ -90,4 +90,15 @@ def schedule(*assignments: Assignment) -> Schedule:
     return Schedule(tuple(assignments))
 
 
+def solve_to_optimum(p: Problem):  # noqa: ANN201
+    """Solve a tiny case to its proven optimum; the solver's soft figures must be the checker's."""
+    from planner.checker import check
+    from planner.solver import Options, Status, solve
+
+    result = solve(p, Options(time_limit=10, seed=1, workers=1))
+    assert result.status is Status.OPTIMAL
+    assert check(p, result.schedule).soft == result.soft  # one definition on both sides
+    return result
+
+
 __all__ = ["replace", "Break", "Group", "Kind"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from planner.checker import (
-    check,
     cross_day,
     fair_institution,
     fair_person,
@@ -20,18 +19,27 @@ from planner.checker import (
     soft_details,
 )
 from planner.model import Kind
-from planner.solver import Options, Status, solve
-from tests.builders import D1, D2, Break, at, away, day, person, problem, room, schedule, session, t
+from tests.builders import (
+    D1,
+    D2,
+    Break,
+    at,
+    away,
+    day,
+    person,
+    problem,
+    room,
+    schedule,
+    session,
+    solve_to_optimum,
+    t,
+)
 
 #: every goal off, so each test weighs only the goal it is about
 QUIET = {"optional_clash": 0, "room_fit": 0, "preference": 0, "group_room": 0}
 
 
-def _solve(p):  # noqa: ANN001, ANN202
-    result = solve(p, Options(time_limit=10, seed=1, workers=1))
-    assert result.status is Status.OPTIMAL
-    assert check(p, result.schedule).soft == result.soft  # one definition on both sides
-    return result
+_solve = solve_to_optimum
 
 
 # -- idle_gap ---------------------------------------------------------------------------

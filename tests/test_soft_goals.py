@@ -3,16 +3,10 @@ and from the checker's."""
 
 from __future__ import annotations
 
-from planner.checker import check, preference
-from planner.solver import Options, Status, solve
-from tests.builders import D1, D2, at, away, day, problem, room, schedule, session, t
+from planner.checker import preference
+from tests.builders import D1, D2, at, away, day, problem, room, schedule, session, solve_to_optimum, t
 
-
-def _solve(p):  # noqa: ANN001, ANN202
-    result = solve(p, Options(time_limit=10, seed=1, workers=1))
-    assert result.status is Status.OPTIMAL
-    assert check(p, result.schedule).soft == result.soft  # one definition on both sides
-    return result
+_solve = solve_to_optimum
 
 
 def test_preferred_day_is_met_when_possible() -> None:

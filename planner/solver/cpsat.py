@@ -20,9 +20,19 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from planner.model import NOON, Kind, Relation, Schedule, Span, overlaps
+from planner.model import NOON, Kind, Problem, Relation, Schedule, Span, overlaps
 from planner.rules import SoftGoal
 from planner.solver.prepare import Prepared
+
+
+def required_sessions(problem: Problem) -> dict[str, set[int]]:
+    """Per person: the indices of the sessions they are required in."""
+    index = {s.id: i for i, s in enumerate(problem.sessions)}
+    out: dict[str, set[int]] = defaultdict(set)
+    for sid, people in problem.required_people.items():
+        for p in people:
+            out[p].add(index[sid])
+    return out
 
 
 class Variables:
@@ -213,12 +223,7 @@ class Constraints:
 
     def _people_cliques(self) -> list[list[int]]:
         """Maximal distinct sets of sessions sharing one required person (size >= 2)."""
-        problem = self.data.problem
-        index = {s.id: i for i, s in enumerate(problem.sessions)}
-        per_person: dict[str, set[int]] = defaultdict(set)
-        for sid, people in problem.required_people.items():
-            for p in people:
-                per_person[p].add(index[sid])
+        per_person = required_sessions(self.data.problem)
         distinct = sorted({frozenset(s) for s in per_person.values() if len(s) > 1}, key=len, reverse=True)
         kept: list[frozenset[int]] = []
         by_member: dict[int, list[int]] = defaultdict(list)
@@ -471,11 +476,7 @@ class Objective:
         """People with the same required sessions and the same time away, counted once:
         (their session indices, their unavailable spans) -> how many people."""
         problem = self.data.problem
-        index = {s.id: i for i, s in enumerate(problem.sessions)}
-        mine: dict[str, set[int]] = defaultdict(set)
-        for sid, people in problem.required_people.items():
-            for p in people:
-                mine[p].add(index[sid])
+        mine = required_sessions(problem)
         out: dict[tuple[frozenset[int], tuple[Span, ...]], int] = defaultdict(int)
         for p, sessions in mine.items():
             away = tuple(sorted(problem.unavailable.get(p, ()), key=lambda s: (s.date, s.start, s.end)))
