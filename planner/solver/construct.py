@@ -40,8 +40,13 @@ from planner.solver.prepare import Prepared
 
 Placement = dict[int, tuple[int, int]]  # session index -> (start slot, room index)
 
-#: Share of turns that place the session at a random start rather than the cheapest.
-WALK = 0.02
+#: Share of turns that place the session at a random start rather than the cheapest (a
+#: random walk; measured on large seeds 0-7, 0.002-0.05 only slowed it down).
+WALK = 0.0
+#: What pushing out a plenary costs against one other session: it runs beside nothing, so
+#: putting it back pushes out everything then (on xl seed 0, without it, the closing plenary
+#: was pushed out 4,500 times in 20 s and no schedule was found).
+PLENARY = 50
 #: Weight of one earlier conflict (conflict-based statistics) against one pushed-out session.
 LEARN = 1.0
 #: Turns always made, whatever the time and stop say, so that an easy meeting's outcome
@@ -116,6 +121,7 @@ class _Search:
             neighbours[i] &= ~(1 << i)
         #: per session: a bitmask of the sessions it may not run beside
         self.neighbours = neighbours
+        self.plenaries = plenaries
         index = {s.id: i for i, s in enumerate(problem.sessions)}
         #: per session: (partner, relation, gap, whether this one is first)
         self.links: list[list[tuple[int, int, int, bool]]] = [[] for _ in range(n)]
@@ -124,6 +130,20 @@ class _Search:
             self.links[a].append((b, _RELATION[dep.relation], dep.gap, True))
             self.links[b].append((a, _RELATION[dep.relation], dep.gap, False))
 
+        #: per session: its back-to-back partner (one pair per session), or -1, and per start
+        #: of its own the partner's start that keeps them back to back (and is a candidate)
+        self.twin = [-1] * n
+        self.twin_start: list[dict[int, int]] = [{} for _ in range(n)]
+        for dep in problem.dependencies:
+            a, b = index[dep.first], index[dep.second]
+            if dep.relation is Relation.BACK_TO_BACK and self.twin[a] < 0 and self.twin[b] < 0 and a != b:
+                self.twin[a], self.twin[b] = b, a
+                by_time = {self.timeline[g]: g for g in self.cands[b]}
+                for g in self.cands[a]:
+                    h = by_time.get(self.timeline[g] + self.minutes[a] + dep.gap, -1)
+                    if h >= 0 and self.day[h] == self.day[g]:
+                        self.twin_start[a][g] = h
+                        self.twin_start[b][h] = g
         self.start = [-1] * n
         self.room = [-1] * n
         #: per session length m and start slot g: a bitmask of the placed sessions running in
@@ -193,54 +213,81 @@ class _Search:
             return every & ~(1 << g)
         return every
 
-    def _options(self, i: int, starts: list[int]) -> list[tuple[int, int, int]]:
-        """The cheapest of session i's ``starts`` (i is out): (start, room, the placed sessions
-        it would push out, as a bitmask). The cost: how many it pushes out, plus what was
-        learnt of pushing them out from there before."""
-        n = self.length[i]
-        base = (1 << n) - 1
-        neighbours = self.neighbours[i]
-        window = self.window[n]
-        busy, closed, start = self.busy, self.closed, self.start
-        rooms = self.rooms[i]
-        links = [
+    def _links(self, i: int, but: int) -> list[tuple[int, int]]:
+        """Session i's placed dependency partners (but one) and the starts of i that break
+        the dependency with each, as a slot bitmask."""
+        start = self.start
+        return [
             (j, self._broken(i, j, start[j], relation, gap, first))
             for j, relation, gap, first in self.links[i]
-            if start[j] >= 0
+            if start[j] >= 0 and j != but
         ]
+
+    def _push(self, i: int, g: int, links: list[tuple[int, int]], least: float) -> tuple[int, int]:
+        """Session i (out) at start g: the room it would take and the placed sessions it would
+        push out, as a bitmask; room -1 when it surely costs more than ``least``."""
+        n = self.length[i]
+        pushed = self.window[n][g] & self.neighbours[i]
+        if pushed and pushed.bit_count() > least:
+            return -1, 0
+        span = ((1 << n) - 1) << g
+        busy = self.busy
+        k = -1
+        for r in self.rooms[i]:
+            if not busy[r] & span:
+                k = r
+                break
+        if k < 0:  # no free room: the room whose sessions are fewest to push out
+            fewest = -1
+            for r in self.rooms[i]:
+                if self.closed[r] & span:
+                    continue
+                occupant = self.occupant[r]
+                them = pushed
+                for u in range(g, g + n):
+                    if occupant[u] >= 0:
+                        them |= 1 << occupant[u]
+                count = them.bit_count()
+                if fewest < 0 or count < fewest:
+                    fewest, k, most = count, r, them
+            if k < 0:
+                return -1, 0  # every fitting room is closed then (prepare leaves no such start)
+            pushed = most
+        for j, bad in links:
+            if bad >> g & 1:
+                pushed |= 1 << j
+        return k, pushed
+
+    def _options(self, i: int, starts: list[int], twin: int) -> list[tuple[int, int, int, int]]:
+        """The cheapest of session i's ``starts`` (i and its twin, if any, are out): (start,
+        room, twin's room, the placed sessions it would push out, as a bitmask). The twin
+        (a back-to-back partner, or -1) moves with it, to the one start that fits. The cost:
+        how many it pushes out (a plenary counts PLENARY), plus what was learnt of pushing
+        them out from there before."""
+        links = self._links(i, twin)
+        if twin >= 0:
+            at = self.twin_start[i]
+            twin_links = self._links(twin, i)
         learnt = self.learnt[i]
+        plenaries = self.plenaries
+        start = self.start
         least = float("inf")
-        best: list[tuple[int, int, int]] = []
+        best: list[tuple[int, int, int, int]] = []
         for g in starts:
-            pushed = window[g] & neighbours
-            if pushed and pushed.bit_count() > least:
+            k, pushed = self._push(i, g, links, least)
+            if k < 0:
                 continue
-            span = base << g
-            k = -1
-            for r in rooms:
-                if not busy[r] & span:
-                    k = r
-                    break
-            if k < 0:  # no free room: the room whose sessions are fewest to push out
-                fewest = -1
-                for r in rooms:
-                    if closed[r] & span:
-                        continue
-                    occupant = self.occupant[r]
-                    them = pushed
-                    for u in range(g, g + n):
-                        if occupant[u] >= 0:
-                            them |= 1 << occupant[u]
-                    count = them.bit_count()
-                    if fewest < 0 or count < fewest:
-                        fewest, k, most = count, r, them
-                if k < 0:
-                    continue  # every fitting room is closed then (prepare leaves no such start)
-                pushed = most
-            for j, bad in links:
-                if bad >> g & 1:
-                    pushed |= 1 << j
+            q = -1
+            if twin >= 0:
+                if g not in at:
+                    continue
+                q, more = self._push(twin, at[g], twin_links, least)
+                if q < 0:
+                    continue
+                pushed |= more
             cost: float = pushed.bit_count()
+            if pushed & plenaries:
+                cost += (PLENARY - 1) * (pushed & plenaries).bit_count()
             if cost > least:
                 continue
             if cost and g in learnt:
@@ -253,9 +300,9 @@ class _Search:
                     x ^= low
             if cost < least:
                 least = cost
-                best = [(g, k, pushed)]
+                best = [(g, k, q, pushed)]
             elif cost == least:
-                best.append((g, k, pushed))
+                best.append((g, k, q, pushed))
         return best
 
     def run(self, deadline: float, turns: int, stop: Callable[[], bool]) -> bool:
@@ -278,11 +325,23 @@ class _Search:
                 return True
             if turn >= SURE and turn % 64 == 0 and (time.perf_counter() > deadline or stop()):
                 return False
+            twin = self.twin[i]
+            if twin >= 0:  # it moves with i
+                if self.start[twin] >= 0:
+                    self._lift(twin)
+                elif twin in pool:
+                    pool.remove(twin)
+                else:
+                    order.remove(twin)
             cands = self.cands[i]
             if rng.random() < WALK:
                 cands = [cands[rng.randrange(len(cands))]]
-            options = self._options(i, cands)
-            g, k, pushed = options[rng.randrange(len(options))]
+            options = self._options(i, cands, twin)
+            if not options and twin >= 0:  # no start fits both: i alone
+                pool.append(twin)
+                twin = -1
+                options = self._options(i, cands, twin)
+            g, k, q, pushed = options[rng.randrange(len(options))]
             if pushed:
                 seen = learnt[i].setdefault(g, {})
             while pushed:
@@ -294,6 +353,8 @@ class _Search:
                 self._lift(j)
                 pool.append(j)
             self._drop(i, g, k)
+            if twin >= 0:
+                self._drop(twin, self.twin_start[i][g], q)
         return not order and not pool
 
 
