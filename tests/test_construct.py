@@ -15,7 +15,7 @@ from planner.model import Problem, Schedule
 from planner.solver import Options, Status, solve
 from planner.solver.construct import construct, violations
 from planner.solver.prepare import prepare
-from tests.builders import day, dep, problem, room, session
+from tests.builders import day, dep, problem, room, session, t
 
 
 def _as_schedule(problem: Problem, placed: dict[int, tuple[int, int]]) -> Schedule:
@@ -70,6 +70,31 @@ def test_construction_gives_up_on_a_broken_dependency_it_cannot_mend() -> None:
         dependencies=[dep("A", "B", "before"), dep("B", "A", "before")],
     )
     assert construct(prepare(infeasible), seconds=0.5) is None
+
+
+def test_a_back_to_back_pair_is_placed_together() -> None:
+    """One person in three one-hour sessions in three hours, B straight after A (with a
+    15-minute gap in the second case), C before A: one schedule only."""
+    for gap, end, first in ((0, "12:00", "10:00"), (15, "12:15", "10:00")):
+        meeting = problem(
+            [session(s, minutes=60, required=("P1",)) for s in "ABC"],
+            rooms=[room("R1"), room("R2")],
+            days=[day(start="09:00", end=end)],
+            dependencies=[dep("A", "B", "back_to_back", gap), dep("C", "A", "before")],
+        )
+        data = prepare(meeting)
+        placed = construct(data, seconds=1.0, seed=1)
+        assert placed is not None
+        assert violations(data, placed) == []
+        schedule = _as_schedule(meeting, placed)
+        assert check(meeting, schedule).ok
+        starts = {a.session_id: a.start for a in schedule.assignments}
+        assert starts["A"] == t(first) and starts["B"] == t(first) + 60 + gap and starts["C"] == t("09:00")
+
+
+def test_construction_is_deterministic_for_a_seed() -> None:
+    data = prepare(generate("alliance", 2).problem)
+    assert construct(data, seconds=20.0, seed=5) == construct(data, seconds=20.0, seed=5)
 
 
 def test_construction_succeeds_on_packed_alliance_meetings() -> None:

@@ -13,8 +13,10 @@ schedule it keeps breaks no rule at every step; some sessions are not in it yet:
 3. **Learn**: every time placing session A at start a pushed out session B at b,
    the pair (A at a, B at b) is counted, and the count is added to that start's
    cost next time (conflict-based statistics, as in Müller's iterative forward
-   search), so the search does not go round in circles. Now and then (2%) a
-   random start is taken instead.
+   search), so the search does not go round in circles. So is how often each
+   session was pushed out lately: one often pushed out is dear to push out again.
+   A plenary is dear to push out (it pushes out everything beside it on its way
+   back), and a back-to-back pair moves as one.
 
 It ends when every session is placed. Every one-session rule (day window, breaks,
 unavailability, capacity, features, fixed values) was applied by ``prepare``, so
@@ -40,15 +42,18 @@ from planner.solver.prepare import Prepared
 
 Placement = dict[int, tuple[int, int]]  # session index -> (start slot, room index)
 
-#: Share of turns that place the session at a random start rather than the cheapest (a
-#: random walk; measured on large seeds 0-7, 0.002-0.05 only slowed it down).
-WALK = 0.0
 #: What pushing out a plenary costs against one other session: it runs beside nothing, so
 #: putting it back pushes out everything then (on xl seed 0, without it, the closing plenary
 #: was pushed out 4,500 times in 20 s and no schedule was found).
 PLENARY = 50
-#: Weight of one earlier conflict (conflict-based statistics) against one pushed-out session.
+#: Weight of one earlier conflict (conflict-based statistics) against one pushed-out session
+#: (measured on large: 0.3 and 3 took two to four times longer than 1).
 LEARN = 1.0
+#: What each recent time a session was pushed out adds to the cost of pushing it out again
+#: (a session often pushed out is hard to put back); the counts halve every AGE times the
+#: number of sessions turns.
+SQUEAK = 0.03
+AGE = 10
 #: Turns always made, whatever the time and stop say, so that an easy meeting's outcome
 #: does not depend on timing (a fraction of a second).
 SURE = 5_000
@@ -146,6 +151,8 @@ class _Search:
                         self.twin_start[b][h] = g
         self.start = [-1] * n
         self.room = [-1] * n
+        #: per session: how often it was pushed out lately (halved every AGE * n turns)
+        self.pushes = [0.0] * n
         #: per session length m and start slot g: a bitmask of the placed sessions running in
         #: some slot of [g, g + m)
         self.window = {m: [0] * size for m in set(self.length)}
@@ -262,15 +269,14 @@ class _Search:
         """The cheapest of session i's ``starts`` (i and its twin, if any, are out): (start,
         room, twin's room, the placed sessions it would push out, as a bitmask). The twin
         (a back-to-back partner, or -1) moves with it, to the one start that fits. The cost:
-        how many it pushes out (a plenary counts PLENARY), plus what was learnt of pushing
-        them out from there before."""
+        how many it pushes out (a plenary counts PLENARY), plus how often each was pushed out
+        lately, plus what was learnt of pushing them out from there before."""
         links = self._links(i, twin)
         if twin >= 0:
             at = self.twin_start[i]
             twin_links = self._links(twin, i)
         learnt = self.learnt[i]
-        plenaries = self.plenaries
-        start = self.start
+        plenaries, pushes, start = self.plenaries, self.pushes, self.start
         least = float("inf")
         best: list[tuple[int, int, int, int]] = []
         for g in starts:
@@ -290,13 +296,13 @@ class _Search:
                 cost += (PLENARY - 1) * (pushed & plenaries).bit_count()
             if cost > least:
                 continue
-            if cost and g in learnt:
-                seen = learnt[g]
+            if cost:
+                seen = learnt.get(g, {})
                 x = pushed
                 while x:
                     low = x & -x
                     j = low.bit_length() - 1
-                    cost += LEARN * seen.get((j, start[j]), 0)
+                    cost += SQUEAK * pushes[j] + LEARN * seen.get((j, start[j]), 0)
                     x ^= low
             if cost < least:
                 least = cost
@@ -312,8 +318,11 @@ class _Search:
         # popped from the end: fewest starts first, most neighbours on ties
         order = sorted(range(self.n), key=lambda i: (-len(self.cands[i]), self.degree[i], rng.random()))
         pool: list[int] = []  # sessions pushed out, waiting for their turn
+        age = AGE * self.n
         for turn in range(turns):
             self.turns = turn  # for the benchmark
+            if turn % age == 0:
+                self.pushes = [x / 2 for x in self.pushes]
             if order:
                 i = order.pop()
             elif pool:
@@ -334,8 +343,6 @@ class _Search:
                 else:
                     order.remove(twin)
             cands = self.cands[i]
-            if rng.random() < WALK:
-                cands = [cands[rng.randrange(len(cands))]]
             options = self._options(i, cands, twin)
             if not options and twin >= 0:  # no start fits both: i alone
                 pool.append(twin)
@@ -351,6 +358,7 @@ class _Search:
                 key = (j, self.start[j])
                 seen[key] = seen.get(key, 0) + 1
                 self._lift(j)
+                self.pushes[j] += 1
                 pool.append(j)
             self._drop(i, g, k)
             if twin >= 0:
