@@ -279,10 +279,24 @@ class _Search:
         plenaries, pushes, start = self.plenaries, self.pushes, self.start
         least = float("inf")
         best: list[tuple[int, int, int, int]] = []
+        n = self.length[i]
+        base, window, neighbours = (1 << n) - 1, self.window[n], self.neighbours[i]
+        rooms, busy = self.rooms[i], self.busy
         for g in starts:
-            k, pushed = self._push(i, g, links, least)
-            if k < 0:
+            pushed = window[g] & neighbours  # as in _push, inline: this is the hot loop
+            if pushed and pushed.bit_count() > least:
                 continue
+            span = base << g
+            for k in rooms:
+                if not busy[k] & span:
+                    for j, bad in links:
+                        if bad >> g & 1:
+                            pushed |= 1 << j
+                    break
+            else:
+                k, pushed = self._push(i, g, links, least)
+                if k < 0:
+                    continue
             q = -1
             if twin >= 0:
                 if g not in at:
@@ -297,12 +311,14 @@ class _Search:
             if cost > least:
                 continue
             if cost:
-                seen = learnt.get(g, {})
+                seen = learnt.get(g)
                 x = pushed
                 while x:
                     low = x & -x
                     j = low.bit_length() - 1
-                    cost += SQUEAK * pushes[j] + LEARN * seen.get((j, start[j]), 0)
+                    cost += SQUEAK * pushes[j]
+                    if seen:
+                        cost += LEARN * seen.get((j, start[j]), 0)
                     x ^= low
             if cost < least:
                 least = cost
