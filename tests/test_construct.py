@@ -97,6 +97,17 @@ def test_construction_is_deterministic_for_a_seed() -> None:
     assert construct(data, seconds=20.0, seed=5) == construct(data, seconds=20.0, seed=5)
 
 
+def test_construction_gives_up_on_a_back_to_back_pair_that_cannot_fit() -> None:
+    """Each of the two sessions fits the one-hour day alone, but not one after the other."""
+    infeasible = problem(
+        [session("A", minutes=60), session("B", minutes=60)],
+        rooms=[room("R1"), room("R2")],
+        days=[day(start="09:00", end="10:00")],
+        dependencies=[dep("A", "B", "back_to_back")],
+    )
+    assert construct(prepare(infeasible), seconds=0.5) is None
+
+
 def test_construction_succeeds_on_packed_alliance_meetings() -> None:
     for seed in (1, 3, 4):
         problem = generate("alliance", seed).problem
