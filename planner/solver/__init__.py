@@ -19,6 +19,7 @@ from planner.model import Problem, Schedule
 from planner.rules import SoftGoal
 from planner.solver.construct import Placement, construct
 from planner.solver.cpsat import DEFAULT_CONFIG, Constraints, ModelConfig, Objective, Variables
+from planner.solver.lns import Improvement, improve
 from planner.solver.prepare import Blocked, Prepared, prepare
 
 
@@ -49,6 +50,10 @@ class Options:
     #: #17 with them, no schedule in 60 s in one phase, the first in 0.7 s in two; on the
     #: example and generated alliances without them, no clear gain either way (30 s runs).
     rules_first: bool | None = None
+    #: after the full model's search, large neighbourhood search (planner/solver/lns.py) for
+    #: the time left. None: as rules_first. Measured on ITC2007 #7: the full model kept its
+    #: hinted timetable (soft 1,637) for a minute; LNS brought it to 1,141 in 80 s.
+    lns: bool | None = None
     #: extra CP-SAT parameters by name, for experiments and benchmarks
     parameters: tuple[tuple[str, float | int | bool], ...] = ()
 
@@ -139,6 +144,7 @@ def solve(
         return max(0.1, options.time_limit - (time.perf_counter() - started))
 
     current: list[cp_model.CpSolver] = []
+    first_phase: list[cp_model.CpSolver] = []  # the rules-only search, while it runs
     done = threading.Event()
     constructed: list[tuple[Placement, float]] = []
 
@@ -146,6 +152,8 @@ def solve(
         placed = construct(data, seconds=options.time_limit, seed=options.seed, stop=done.is_set)
         if placed is not None:
             constructed.append((placed, time.perf_counter() - started))
+            for solver in list(first_phase):  # the rules-only phase has its first schedule
+                solver.stop_search()
 
     def watch_stop() -> None:  # a stop asked for between two schedules ends the search too
         while not done.wait(0.2):
@@ -162,70 +170,166 @@ def solve(
         h.start()
     try:
         ruled: tuple[Placement, float] | None = None
+        reported = 0  # schedules reported as progress before the full model's search
         if _rules_first(problem, options):
-            code, ruled = _rules_only(data, options, left(), current, started)
+            code, ruled = _rules_only(data, options, left(), [current, first_phase], started, constructed)
             if code == cp_model.INFEASIBLE:
                 return SolveResult(Status.INFEASIBLE, None, seconds=time.perf_counter() - started)
-            if ruled is not None and on_progress is not None:
-                objective, _ = _figures(problem, data.to_schedule(ruled[0]))
-                on_progress(Progress(ruled[1], objective, 0.0, 1))
+            opening = [f for f in (ruled, *constructed) if f is not None]
+            if opening and on_progress is not None:  # phase one's schedule, scored by the checker
+                reported = 1
+                placement, at = min(opening, key=lambda f: f[1])
+                objective, _ = _figures(problem, data.to_schedule(placement))
+                on_progress(Progress(at, objective, 0.0, 1))
         model, v, objective = build(data, options.model, options.previous)
         if options.previous is not None:
             v.hint(options.previous)
-        elif ruled is not None:
-            v.hint(data.to_schedule(ruled[0]))
+        elif _rules_first(problem, options) and (first := _earliest(ruled, constructed)) is not None:
+            v.hint(data.to_schedule(first))
         # The constructed schedule is not given as a hint: measured on 600 people, hinting it
         # made the search settle three times worse (12,516 against 4,063 at 60 s).
-        solver = _solver(problem, options, left())
+        lns = _rules_first(problem, options) if options.lns is None else options.lns
+        # with LNS to follow, the full model gets a share of the time: it proves small
+        # meetings optimal at once, and on big ones it stalls where LNS does not
+        solver = _solver(problem, options, left() * (LNS_FULL_SHARE if lns else 1.0))
         current.append(solver)
         watcher = _Watcher(started, on_progress, should_stop)
+        watcher.solutions = reported  # numbered on from phase one's schedule
         code = solver.solve(model, watcher)
+        if code == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"internal error: invalid CP-SAT model: {model.validate()}")
+        found = _placement(solver, v) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+        improved: Improvement | None = None
+        if lns and code != cp_model.OPTIMAL and code != cp_model.INFEASIBLE and left() > 1.0:
+            origin = found if found is not None else _earliest(ruled, constructed)
+            if origin is not None:
+                done.set()  # a schedule is in hand: the construction can stop
+                value = (
+                    solver.objective_value
+                    if found is not None
+                    else _figures(problem, data.to_schedule(origin))[0]
+                )
+                bound = solver.best_objective_bound
+
+                def better(imp: Improvement) -> None:
+                    if on_progress is not None:
+                        watcher.solutions += 1
+                        on_progress(
+                            Progress(time.perf_counter() - started, imp.objective, bound, watcher.solutions)
+                        )
+
+                improved = improve(
+                    data,
+                    model,
+                    v,
+                    objective,
+                    origin,
+                    value,
+                    deadline=started + options.time_limit,
+                    seed=options.seed,
+                    workers=min(2, options.workers) if options.workers > 0 else 2,
+                    should_stop=should_stop or (lambda: False),
+                    on_better=better,
+                )
     finally:
         done.set()
         for h in helpers:
             h.join()
     seconds = time.perf_counter() - started
-    if code == cp_model.MODEL_INVALID:
-        raise RuntimeError(f"internal error: invalid CP-SAT model: {model.validate()}")
     status = {
         cp_model.OPTIMAL: Status.OPTIMAL,
         cp_model.FEASIBLE: Status.FEASIBLE,
         cp_model.INFEASIBLE: Status.INFEASIBLE,
     }.get(code, Status.UNKNOWN)
-    if not status.has_schedule:
+    firsts = [t for t in (watcher.first, ruled[1] if ruled else None) if t is not None]
+    if constructed:
+        firsts.append(constructed[0][1])
+    if improved is not None:
+        return _result(
+            problem,
+            data,
+            Status.FEASIBLE,
+            improved.placement,
+            improved.objective,
+            improved.soft,
+            solver.best_objective_bound,
+            seconds,
+            min(firsts, default=seconds),
+            watcher.solutions,
+        )
+    if found is None:
         if status is Status.UNKNOWN:  # the search found nothing better: the first schedule found
-            built = constructed[0] if constructed else None
-            firsts = [f for f in (ruled, built) if f is not None]
-            if firsts:
-                best = min(firsts, key=lambda f: f[1])
-                return _fallback(problem, data, best, best[1], seconds, solver.best_objective_bound)
+            first = _earliest(ruled, constructed)
+            if first is not None:
+                at = min(f[1] for f in (ruled, *constructed) if f is not None)
+                return _fallback(problem, data, (first, at), at, seconds, solver.best_objective_bound)
         return SolveResult(status, None, seconds=seconds, solutions=watcher.solutions)
+    return _result(
+        problem,
+        data,
+        status,
+        found,
+        round(solver.objective_value),
+        {goal: int(solver.value(expr)) for goal, expr in objective.terms.items()},
+        solver.best_objective_bound,
+        seconds,
+        min(firsts, default=seconds),
+        watcher.solutions,
+    )
 
-    found = {
+
+#: with LNS to follow, the share of the time left that the full model's search gets
+LNS_FULL_SHARE = 0.3
+
+
+def _placement(solver: cp_model.CpSolver, v: Variables) -> Placement:
+    return {
         i: (
             next(g for g, lit in v.x[i].items() if solver.boolean_value(lit)),
             next(k for k, lit in v.y[i].items() if solver.boolean_value(lit)),
         )
-        for i in range(len(problem.sessions))
+        for i in range(len(v.x))
     }
-    soft = {goal: int(solver.value(expr)) for goal, expr in objective.terms.items()}
-    schedule = data.to_schedule(found)
+
+
+def _earliest(*found: tuple[Placement, float] | list[tuple[Placement, float]] | None) -> Placement | None:
+    """The placement found first among phase one's and the construction's, if any."""
+    candidates: list[tuple[Placement, float]] = []
+    for f in found:
+        if isinstance(f, list):
+            candidates.extend(f)
+        elif f is not None:
+            candidates.append(f)
+    return min(candidates, key=lambda c: c[1])[0] if candidates else None
+
+
+def _result(
+    problem: Problem,
+    data: Prepared,
+    status: Status,
+    placement: Placement,
+    objective: int,
+    soft: dict[str, int],
+    bound: float,
+    seconds: float,
+    first: float,
+    solutions: int,
+) -> SolveResult:
+    """A result with the model's figures, and the checker's for goals weighted 0."""
+    schedule = data.to_schedule(placement)
     if any(goal.value not in soft for goal in SoftGoal if goal is not SoftGoal.CHANGE):
         from planner.checker import soft_figures  # goals weighted 0 are not in the model
 
         counted, _ = soft_figures(problem, schedule)
         soft.update({goal: n for goal, n in counted.items() if goal not in soft})
-    firsts = [t for t in (watcher.first, ruled[1] if ruled else None) if t is not None]
-    if constructed:
-        firsts.append(constructed[0][1])
     return SolveResult(
         status,
         schedule,
-        objective=round(solver.objective_value),
-        best_bound=solver.best_objective_bound,
+        objective=objective,
+        best_bound=bound,
         seconds=seconds,
-        first_solution_seconds=min(firsts, default=seconds),
-        solutions=watcher.solutions + (1 if ruled else 0),
+        first_solution_seconds=first,
+        solutions=solutions,
         soft=soft,
     )
 
@@ -263,26 +367,27 @@ def _solver(problem: Problem, options: Options, seconds: float) -> cp_model.CpSo
 
 
 def _rules_only(
-    data: Prepared, options: Options, seconds: float, current: list[cp_model.CpSolver], started: float
+    data: Prepared,
+    options: Options,
+    seconds: float,
+    registers: list[list[cp_model.CpSolver]],
+    started: float,
+    constructed: list[tuple[Placement, float]],
 ) -> tuple[int, tuple[Placement, float] | None]:
-    """Phase one: the hard rules without the objective; CP-SAT stops at its first schedule."""
+    """Phase one: the hard rules without the objective; CP-SAT stops at its first schedule
+    (or when the construction beside it has one: then the construction's is phase one's)."""
     model = cp_model.CpModel()
     v = Variables(model, data)
     Constraints(model, data, v, options.model).add_all()
     solver = _solver(data.problem, options, seconds)
-    current.append(solver)
-    code = solver.solve(model)
-    current.remove(solver)
+    for register in registers:
+        register.append(solver)
+    code = cp_model.UNKNOWN if constructed else solver.solve(model)
+    for register in registers:
+        register.remove(solver)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return code, None
-    placed = {
-        i: (
-            next(g for g, lit in v.x[i].items() if solver.boolean_value(lit)),
-            next(k for k, lit in v.y[i].items() if solver.boolean_value(lit)),
-        )
-        for i in range(len(data.problem.sessions))
-    }
-    return code, (placed, time.perf_counter() - started)
+    return code, (_placement(solver, v), time.perf_counter() - started)
 
 
 def _figures(problem: Problem, schedule: Schedule) -> tuple[int, dict[str, int]]:
