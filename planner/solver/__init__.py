@@ -191,11 +191,24 @@ def solve(
         lns = _rules_first(problem, options) if options.lns is None else options.lns
         # with LNS to follow, the full model gets a share of the time: it proves small
         # meetings optimal at once, and on big ones it stalls where LNS does not
-        solver = _solver(problem, options, left() * (LNS_FULL_SHARE if lns else 1.0))
+        solver = _solver(problem, options, left())
         current.append(solver)
         watcher = _Watcher(started, on_progress, should_stop)
         watcher.solutions = reported  # numbered on from phase one's schedule
+        phase_over = threading.Event()
+        if lns:  # the full model's share is up once spent and a schedule is in hand
+
+            def hand_over() -> None:
+                share_ends = time.perf_counter() + left() * LNS_FULL_SHARE
+                while not phase_over.wait(0.2):
+                    in_hand = watcher.first is not None or constructed or ruled is not None
+                    if time.perf_counter() >= share_ends and in_hand:
+                        solver.stop_search()
+                        return
+
+            threading.Thread(target=hand_over, name="lns-share", daemon=True).start()
         code = solver.solve(model, watcher)
+        phase_over.set()
         if code == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid CP-SAT model: {model.validate()}")
         found = _placement(solver, v) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
