@@ -129,10 +129,11 @@ def solve(
 ) -> SolveResult:
     """Find a schedule that breaks no hard rule and minimises the weighted soft goals.
 
-    With ``options.rules_first`` the search runs in two phases: the rules alone (no
-    objective: CP-SAT stops at the first schedule), then the full model, hinted with that
-    schedule, for the time left. A construction heuristic runs beside both; whichever
-    schedule is best when time is up is the answer."""
+    A construction heuristic runs beside the search throughout. With ``rules_first``
+    (see Options) the search has three phases: the rules alone, until a first schedule
+    (CP-SAT's or the construction's); the full model hinted with it, for a share of the
+    time; large neighbourhood search for the rest. Otherwise the full model has all the
+    time. The best schedule when time is up is the answer."""
     started = time.perf_counter()
     data = prepare(problem)
     if data.blocked:
@@ -143,66 +144,63 @@ def solve(
     def left() -> float:
         return max(0.1, options.time_limit - (time.perf_counter() - started))
 
-    current: list[cp_model.CpSolver] = []
+    phased = _rules_first(problem, options)
+    lns = phased if options.lns is None else options.lns
+    running: list[cp_model.CpSolver] = []  # every search under way (a stop reaches them all)
     first_phase: list[cp_model.CpSolver] = []  # the rules-only search, while it runs
     done = threading.Event()
-    constructed: list[tuple[Placement, float]] = []
+    #: first schedules found outside the full model (construction, rules only), with when
+    opening: list[tuple[Placement, float]] = []
 
     def build_first() -> None:
         placed = construct(data, seconds=options.time_limit, seed=options.seed, stop=done.is_set)
         if placed is not None:
-            constructed.append((placed, time.perf_counter() - started))
+            opening.append((placed, time.perf_counter() - started))
             for solver in list(first_phase):  # the rules-only phase has its first schedule
                 solver.stop_search()
 
     def watch_stop() -> None:  # a stop asked for between two schedules ends the search too
         while not done.wait(0.2):
             if should_stop is not None and should_stop():
-                for solver in list(current):  # again every 0.2 s: a phase may start later
+                for solver in list(running):  # again every 0.2 s: a phase may start later
                     solver.stop_search()
 
     # The construction runs beside the search (which leaves Python's lock while it works),
-    # so it costs the search no time; its schedule is the answer only if the search has none.
+    # so it costs the search no time.
     helpers = [threading.Thread(target=build_first, name="construct", daemon=True)]
     if should_stop is not None:
         helpers.append(threading.Thread(target=watch_stop, name="stop", daemon=True))
     for h in helpers:
         h.start()
+    watcher = _Watcher(started, on_progress, should_stop)
+    improved: Improvement | None = None
     try:
-        ruled: tuple[Placement, float] | None = None
-        reported = 0  # schedules reported as progress before the full model's search
-        if _rules_first(problem, options):
-            code, ruled = _rules_only(data, options, left(), [current, first_phase], started, constructed)
+        if phased:
+            code, ruled = _rules_only(data, options, left(), [running, first_phase], opening)
             if code == cp_model.INFEASIBLE:
                 return SolveResult(Status.INFEASIBLE, None, seconds=time.perf_counter() - started)
-            opening = [f for f in (ruled, *constructed) if f is not None]
+            if ruled is not None:
+                opening.append((ruled, time.perf_counter() - started))
             if opening and on_progress is not None:  # phase one's schedule, scored by the checker
-                reported = 1
                 placement, at = min(opening, key=lambda f: f[1])
-                objective, _ = _figures(problem, data.to_schedule(placement))
-                on_progress(Progress(at, objective, 0.0, 1))
+                watcher.solutions = 1  # the full model's schedules are numbered on from it
+                on_progress(Progress(at, _figures(problem, data.to_schedule(placement))[0], 0.0, 1))
         model, v, objective = build(data, options.model, options.previous)
         if options.previous is not None:
             v.hint(options.previous)
-        elif _rules_first(problem, options) and (first := _earliest(ruled, constructed)) is not None:
-            v.hint(data.to_schedule(first))
-        # The constructed schedule is not given as a hint: measured on 600 people, hinting it
-        # made the search settle three times worse (12,516 against 4,063 at 60 s).
-        lns = _rules_first(problem, options) if options.lns is None else options.lns
-        # with LNS to follow, the full model gets a share of the time: it proves small
-        # meetings optimal at once, and on big ones it stalls where LNS does not
+        elif phased and opening:
+            v.hint(data.to_schedule(min(opening, key=lambda f: f[1])[0]))
+        # Otherwise the constructed schedule is not a hint: measured on 600 people, hinting
+        # it made the search settle three times worse (12,516 against 4,063 at 60 s).
         solver = _solver(problem, options, left())
-        current.append(solver)
-        watcher = _Watcher(started, on_progress, should_stop)
-        watcher.solutions = reported  # numbered on from phase one's schedule
+        running.append(solver)
         phase_over = threading.Event()
         if lns:  # the full model's share is up once spent and a schedule is in hand
 
             def hand_over() -> None:
                 share_ends = time.perf_counter() + left() * LNS_FULL_SHARE
                 while not phase_over.wait(0.2):
-                    in_hand = watcher.first is not None or constructed or ruled is not None
-                    if time.perf_counter() >= share_ends and in_hand:
+                    if time.perf_counter() >= share_ends and (watcher.first is not None or opening):
                         solver.stop_search()
                         return
 
@@ -212,38 +210,31 @@ def solve(
         if code == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid CP-SAT model: {model.validate()}")
         found = _placement(solver, v) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-        improved: Improvement | None = None
-        if lns and code != cp_model.OPTIMAL and code != cp_model.INFEASIBLE and left() > 1.0:
-            origin = found if found is not None else _earliest(ruled, constructed)
-            if origin is not None:
-                done.set()  # a schedule is in hand: the construction can stop
-                value = (
-                    solver.objective_value
-                    if found is not None
-                    else _figures(problem, data.to_schedule(origin))[0]
-                )
-                bound = solver.best_objective_bound
+        origin = found if found is not None else min(opening, key=lambda f: f[1])[0] if opening else None
+        if lns and code in (cp_model.FEASIBLE, cp_model.UNKNOWN) and origin is not None and left() > 1:
+            done.set()  # a schedule is in hand: the construction can stop
+            value = solver.objective_value if found else _figures(problem, data.to_schedule(origin))[0]
+            bound = solver.best_objective_bound
 
-                def better(imp: Improvement) -> None:
-                    if on_progress is not None:
-                        watcher.solutions += 1
-                        on_progress(
-                            Progress(time.perf_counter() - started, imp.objective, bound, watcher.solutions)
-                        )
+            def better(imp: Improvement) -> None:
+                if on_progress is not None:
+                    watcher.solutions += 1
+                    now = time.perf_counter() - started
+                    on_progress(Progress(now, imp.objective, bound, watcher.solutions))
 
-                improved = improve(
-                    data,
-                    model,
-                    v,
-                    objective,
-                    origin,
-                    value,
-                    deadline=started + options.time_limit,
-                    seed=options.seed,
-                    workers=min(2, options.workers) if options.workers > 0 else 2,
-                    should_stop=should_stop or (lambda: False),
-                    on_better=better,
-                )
+            improved = improve(
+                data,
+                model,
+                v,
+                objective,
+                origin,
+                value,
+                deadline=started + options.time_limit,
+                seed=options.seed,
+                workers=min(2, options.workers) if options.workers > 0 else 2,
+                should_stop=should_stop or (lambda: False),
+                on_better=better,
+            )
     finally:
         done.set()
         for h in helpers:
@@ -254,40 +245,27 @@ def solve(
         cp_model.FEASIBLE: Status.FEASIBLE,
         cp_model.INFEASIBLE: Status.INFEASIBLE,
     }.get(code, Status.UNKNOWN)
-    firsts = [t for t in (watcher.first, ruled[1] if ruled else None) if t is not None]
-    if constructed:
-        firsts.append(constructed[0][1])
-    if improved is not None:
-        return _result(
-            problem,
-            data,
+    first = min(
+        [t for _, t in opening] + ([watcher.first] if watcher.first is not None else []), default=seconds
+    )
+    if improved is not None:  # the neighbourhood search bettered the full model's schedule
+        status, placement, value, soft = (
             Status.FEASIBLE,
             improved.placement,
             improved.objective,
             improved.soft,
-            solver.best_objective_bound,
-            seconds,
-            min(firsts, default=seconds),
-            watcher.solutions,
         )
-    if found is None:
-        if status is Status.UNKNOWN:  # the search found nothing better: the first schedule found
-            first = _earliest(ruled, constructed)
-            if first is not None:
-                at = min(f[1] for f in (ruled, *constructed) if f is not None)
-                return _fallback(problem, data, (first, at), at, seconds, solver.best_objective_bound)
+    elif found is not None:
+        placement, value = found, round(solver.objective_value)
+        soft = {goal: int(solver.value(expr)) for goal, expr in objective.terms.items()}
+    elif status is Status.UNKNOWN and origin is not None:  # the search found none: the first one
+        status, placement = Status.FEASIBLE, origin
+        value, soft = _figures(problem, data.to_schedule(origin))
+    else:
         return SolveResult(status, None, seconds=seconds, solutions=watcher.solutions)
+    solutions = max(1, watcher.solutions)
     return _result(
-        problem,
-        data,
-        status,
-        found,
-        round(solver.objective_value),
-        {goal: int(solver.value(expr)) for goal, expr in objective.terms.items()},
-        solver.best_objective_bound,
-        seconds,
-        min(firsts, default=seconds),
-        watcher.solutions,
+        problem, data, status, placement, value, soft, solver.best_objective_bound, seconds, first, solutions
     )
 
 
@@ -305,17 +283,6 @@ def _placement(solver: cp_model.CpSolver, v: Variables) -> Placement:
     }
 
 
-def _earliest(*found: tuple[Placement, float] | list[tuple[Placement, float]] | None) -> Placement | None:
-    """The placement found first among phase one's and the construction's, if any."""
-    candidates: list[tuple[Placement, float]] = []
-    for f in found:
-        if isinstance(f, list):
-            candidates.extend(f)
-        elif f is not None:
-            candidates.append(f)
-    return min(candidates, key=lambda c: c[1])[0] if candidates else None
-
-
 def _result(
     problem: Problem,
     data: Prepared,
@@ -323,7 +290,7 @@ def _result(
     placement: Placement,
     objective: int,
     soft: dict[str, int],
-    bound: float,
+    bound: float | None,
     seconds: float,
     first: float,
     solutions: int,
@@ -384,23 +351,22 @@ def _rules_only(
     options: Options,
     seconds: float,
     registers: list[list[cp_model.CpSolver]],
-    started: float,
-    constructed: list[tuple[Placement, float]],
-) -> tuple[int, tuple[Placement, float] | None]:
-    """Phase one: the hard rules without the objective; CP-SAT stops at its first schedule
-    (or when the construction beside it has one: then the construction's is phase one's)."""
+    opening: list[tuple[Placement, float]],
+) -> tuple[int, Placement | None]:
+    """Phase one: the hard rules without the objective; CP-SAT stops at its first schedule,
+    or is stopped when the construction beside it has one (``opening``)."""
     model = cp_model.CpModel()
     v = Variables(model, data)
     Constraints(model, data, v, options.model).add_all()
     solver = _solver(data.problem, options, seconds)
     for register in registers:
         register.append(solver)
-    code = cp_model.UNKNOWN if constructed else solver.solve(model)
+    code = cp_model.UNKNOWN if opening else solver.solve(model)
     for register in registers:
         register.remove(solver)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return code, None
-    return code, (_placement(solver, v), time.perf_counter() - started)
+    return code, _placement(solver, v)
 
 
 def _figures(problem: Problem, schedule: Schedule) -> tuple[int, dict[str, int]]:
@@ -416,29 +382,3 @@ def _workers(problem: Problem) -> int:
     machines), 4 above 500 sessions, where each worker's copy of the model costs memory
     (3,000 people: 5.0 GB at 8 workers, 3.3 GB at 4)."""
     return 8 if len(problem.sessions) <= 500 else 4
-
-
-def _fallback(
-    problem: Problem,
-    data: Prepared,
-    first: tuple[Placement, float] | None,
-    first_at: float | None,
-    seconds: float,
-    bound: float | None,
-) -> SolveResult:
-    """A schedule found before or beside the search (rules only, or constructed) as the
-    result, when the search itself found none in time."""
-    if first is None:
-        return SolveResult(Status.UNKNOWN, None, seconds=seconds)
-    schedule = data.to_schedule(first[0])
-    objective, soft = _figures(problem, schedule)
-    return SolveResult(
-        Status.FEASIBLE,
-        schedule,
-        objective=objective,
-        best_bound=bound,
-        seconds=seconds,
-        first_solution_seconds=first_at if first_at is not None else first[1],
-        solutions=1,
-        soft=soft,
-    )
