@@ -59,9 +59,16 @@ AGE = 10
 #: STALL times the number of sessions turns: small packed meetings get stuck in a corner
 #: (alliance 7, construction seeds 0-9: 169k turns in all, 40k at worst; with it 16k, 3.3k).
 STALL = 30
+#: What was learnt fades: every AGE times the number of sessions turns, the old counts
+#: weigh 1/FADE of what they did (by counting new ones FADE times more; rescaled when big).
+#: Without it old counts pile up and the search drifts away from near-complete schedules
+#: (xl 1, construction seed 7: 1 session out at 120k turns, 45 at 160k, none found in 60 s).
+FADE = 1.25
 #: Turns always made, whatever the time and stop say, so that an easy meeting's outcome
-#: does not depend on timing (a fraction of a second).
-SURE = 5_000
+#: does not depend on timing (HEROES takes 70-900 turns, a few ms). Kept well below what a
+#: packed large meeting takes (large 1, seed 1: 4,728 turns, 0.2 s), which
+#: tests/test_cli.py::test_no_schedule_within_the_time_limit expects not to be found in 0.1 s.
+SURE = 2_000
 
 _SAME_DAY, _DIFFERENT_DAY, _NOT_PARALLEL, _BEFORE, _BACK_TO_BACK = range(5)
 _RELATION = {
@@ -158,6 +165,8 @@ class _Search:
         self.room = [-1] * n
         #: per session: how often it was pushed out lately (halved every AGE * n turns)
         self.pushes = [0.0] * n
+        #: what one push adds to the learnt counts now (FADE grows it: older counts fade)
+        self.unit = 1.0
         #: per session length m and start slot g: a bitmask of the placed sessions running in
         #: some slot of [g, g + m)
         self.window = {m: [0] * size for m in set(self.length)}
@@ -281,6 +290,7 @@ class _Search:
             at = self.twin_start[i]
             twin_links = self._links(twin, i)
         learnt = self.learnt[i]
+        weight = LEARN / self.unit
         plenaries, pushes, start = self.plenaries, self.pushes, self.start
         least = float("inf")
         best: list[tuple[int, int, int, int]] = []
@@ -323,7 +333,7 @@ class _Search:
                     j = low.bit_length() - 1
                     cost += SQUEAK * pushes[j]
                     if seen:
-                        cost += LEARN * seen.get((j, start[j]), 0)
+                        cost += weight * seen.get((j, start[j]), 0)
                     x ^= low
             if cost < least:
                 least = cost
@@ -349,6 +359,13 @@ class _Search:
             self.turns = turn  # for the benchmark
             if turn % age == 0:
                 self.pushes = [x / 2 for x in self.pushes]
+                self.unit *= FADE
+                if self.unit > 1e30:
+                    for by_start in self.learnt:
+                        for seen in by_start.values():
+                            for key in seen:
+                                seen[key] /= self.unit
+                    self.unit = 1.0
             if STALL and not order:
                 if len(pool) < fewest:
                     fewest, since = len(pool), turn
@@ -392,7 +409,7 @@ class _Search:
                 j = low.bit_length() - 1
                 pushed ^= low
                 key = (j, self.start[j])
-                seen[key] = seen.get(key, 0) + 1
+                seen[key] = seen.get(key, 0) + self.unit
                 self._lift(j)
                 self.pushes[j] += 1
                 pool.append(j)
