@@ -51,8 +51,9 @@ class Options:
     #: example and generated alliances without them, no clear gain either way (30 s runs).
     rules_first: bool | None = None
     #: after the full model's search, large neighbourhood search (planner/solver/lns.py) for
-    #: the time left. None: as rules_first. Measured on ITC2007 #7: the full model kept its
-    #: hinted timetable (soft 1,637) for a minute; LNS brought it to 1,141 in 80 s.
+    #: the time left. None: as rules_first, and for meetings of more than LNS_SESSIONS
+    #: sessions. Measured at 60 s: ITC2007 #7 1,836 -> 1,342; generated large (248 sessions)
+    #: 9,835 -> 6,262; xl 42,910 -> 43,718 (no gain, no harm); the example 1,205 -> 1,147.
     lns: bool | None = None
     #: extra CP-SAT parameters by name, for experiments and benchmarks
     parameters: tuple[tuple[str, float | int | bool], ...] = ()
@@ -145,7 +146,7 @@ def solve(
         return max(0.1, options.time_limit - (time.perf_counter() - started))
 
     phased = _rules_first(problem, options)
-    lns = phased if options.lns is None else options.lns
+    lns = _lns(problem, options)
     running: list[cp_model.CpSolver] = []  # every search under way (a stop reaches them all)
     first_phase: list[cp_model.CpSolver] = []  # the rules-only search, while it runs
     done = threading.Event()
@@ -330,6 +331,16 @@ def _rules_first(problem: Problem, options: Options) -> bool:
     if options.rules_first is not None:
         return options.rules_first
     return any(problem.event.weight(g.value) > 0 for g in PER_PERSON_GOALS)
+
+
+#: meetings with more sessions than this get the neighbourhood search after the full model
+LNS_SESSIONS = 100
+
+
+def _lns(problem: Problem, options: Options) -> bool:
+    if options.lns is not None:
+        return options.lns
+    return _rules_first(problem, options) or len(problem.sessions) > LNS_SESSIONS
 
 
 def _solver(problem: Problem, options: Options, seconds: float) -> cp_model.CpSolver:
