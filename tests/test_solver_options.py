@@ -52,3 +52,24 @@ def test_rules_first_finds_a_schedule_then_improves_it() -> None:
     # three one-hour sessions for one person in a two-hour day: no schedule
     impossible = problem([session(f"S{i}", required=("P1",)) for i in range(3)], days=[day(end="11:00")])
     assert solve(impossible, Options(time_limit=10, workers=2, rules_first=True)).status is Status.INFEASIBLE
+
+
+def test_which_meetings_get_the_phases_and_the_neighbourhood_search() -> None:
+    """Two phases when a per-person goal is weighted; LNS then, and for meetings of more than
+    LNS_SESSIONS sessions; an explicit option wins either way."""
+    from dataclasses import replace
+
+    from planner.generator import generate
+    from planner.solver import LNS_SESSIONS, Options, _lns, _rules_first
+
+    small = generate("small", 0).problem
+    big = generate("large", 0).problem
+    assert len(small.sessions) <= LNS_SESSIONS < len(big.sessions)
+    assert not _rules_first(small, Options()) and not _lns(small, Options())
+    assert not _rules_first(big, Options()) and _lns(big, Options())
+    people = replace(small, event=replace(small.event, weights=(("single_day", 1),)))
+    assert _rules_first(people, Options()) and _lns(people, Options())
+    assert not _lns(big, Options(lns=False)) and _lns(small, Options(lns=True))
+    assert not _rules_first(
+        people, Options(previous=generate("small", 0).planted)
+    )  # the hint is the previous
