@@ -1,8 +1,9 @@
 """Solve a Problem with OR-Tools CP-SAT.
 
-The only module that imports OR-Tools. ``solve`` takes a Problem and options
-and returns a SolveResult (status enum, schedule, figures); the outcome of a
-search is never an exception.
+The only package that imports OR-Tools (its modules: the model in cpsat.py,
+the neighbourhood search in lns.py, the explain model in explain.py). ``solve``
+takes a Problem and options and returns a SolveResult (status enum, schedule,
+figures); the outcome of a search is never an exception.
 """
 
 from __future__ import annotations
