@@ -52,7 +52,9 @@ COLUMNS = [
 ]
 
 
-def _run(tim: Path, sln: Path, time_limit: float, seed: int, workers: int, queue: mp.Queue) -> None:
+def _run(
+    tim: Path, sln: Path, time_limit: float, seed: int, workers: int, anneal: bool | None, queue: mp.Queue
+) -> None:
     from planner.itc2007.evaluate import describe, evaluate
     from planner.itc2007.greedy import greedy
     from planner.itc2007.mapping import to_problem, to_solution
@@ -66,7 +68,7 @@ def _run(tim: Path, sln: Path, time_limit: float, seed: int, workers: int, queue
     t0 = time.perf_counter()
     build(prepare(problem))  # the model alone, for its build time; solve builds its own
     build_s = time.perf_counter() - t0
-    result = solve(problem, Options(time_limit=time_limit, seed=seed, workers=workers))
+    result = solve(problem, Options(time_limit=time_limit, seed=seed, workers=workers, anneal=anneal))
     complete = result.schedule is not None
     solution = to_solution(inst, result.schedule) if result.schedule is not None else greedy(inst)
     write_sln(solution, sln)
@@ -115,7 +117,8 @@ def _markdown(rows: list[dict[str, object]], args: argparse.Namespace) -> str:
         "# ITC2007 track 2 on the planner's engine",
         "",
         f"Time limit {args.time_limit:g} s per instance, seed {args.seed}, "
-        f"workers {args.workers or 'default'}; DtF and soft cost as the competition scores them "
+        f"workers {args.workers or 'default'}, annealer {args.anneal}; "
+        "DtF and soft cost as the competition scores them "
         "(published results: soft cost at DtF 0).",
         "",
         "| # | events | students | status | DtF | soft (last, row, single) | first feasible | "
@@ -140,6 +143,12 @@ def main() -> int:
     ap.add_argument("--time-limit", type=float, default=300.0, help="seconds per instance (default 300)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=0, help="search threads (default: the solver's own)")
+    ap.add_argument(
+        "--anneal",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="the annealer (Options.anneal): the solver's choice (default), always, never",
+    )
     ap.add_argument("--out", type=Path, default=OUT, help=f"table path without suffix (default {OUT})")
     args = ap.parse_args()
 
@@ -155,7 +164,15 @@ def main() -> int:
         queue: mp.Queue = ctx.Queue()
         proc = ctx.Process(
             target=_run,
-            args=(tim, sln_dir / f"comp-2007-2-{n}.sln", args.time_limit, args.seed, args.workers, queue),
+            args=(
+                tim,
+                sln_dir / f"comp-2007-2-{n}.sln",
+                args.time_limit,
+                args.seed,
+                args.workers,
+                {"auto": None, "on": True, "off": False}[args.anneal],
+                queue,
+            ),
         )
         proc.start()
         try:

@@ -18,6 +18,7 @@ from ortools.sat.python import cp_model
 
 from planner.model import Problem, Schedule
 from planner.rules import SoftGoal
+from planner.solver.anneal import anneal, supports
 from planner.solver.construct import Placement, construct
 from planner.solver.cpsat import DEFAULT_CONFIG, Constraints, ModelConfig, Objective, Variables
 from planner.solver.lns import Improvement, improve
@@ -56,6 +57,12 @@ class Options:
     #: sessions. Measured at 60 s: ITC2007 #7 1,836 -> 1,342; generated large (248 sessions)
     #: 9,835 -> 6,262; xl 42,910 -> 43,718 (no gain, no harm); the example 1,205 -> 1,147.
     lns: bool | None = None
+    #: simulated annealing (planner/solver/anneal.py) from the rules-only phase's schedule,
+    #: before the full model. Only with rules_first. None: when the annealer scores every
+    #: weighted goal (see ``anneal.supports``), rules_first holds (per-person goals are
+    #: weighted) and the meeting has ANNEAL_SESSIONS sessions or more; measured in
+    #: benchmarks/results/itc2007-anneal.md.
+    anneal: bool | None = None
     #: extra CP-SAT parameters by name, for experiments and benchmarks
     parameters: tuple[tuple[str, float | int | bool], ...] = ()
 
@@ -134,8 +141,10 @@ def solve(
     A construction heuristic runs beside the search throughout. With ``rules_first``
     (see Options) the search has three phases: the rules alone, until a first schedule
     (CP-SAT's or the construction's); the full model hinted with it, for a share of the
-    time; large neighbourhood search for the rest. Otherwise the full model has all the
-    time. The best schedule when time is up is the answer."""
+    time; large neighbourhood search for the rest. With ``anneal`` too (see Options),
+    simulated annealing improves the first schedule for ANNEAL_SHARE of the time left
+    before the full model (which, at 1, is never built). Otherwise the full model has all
+    the time. The best schedule when time is up is the answer."""
     started = time.perf_counter()
     data = prepare(problem)
     if data.blocked:
@@ -148,14 +157,18 @@ def solve(
 
     phased = _rules_first(problem, options)
     lns = _lns(problem, options)
+    annealing = phased and _anneal(problem, options)
     running: list[cp_model.CpSolver] = []  # every search under way (a stop reaches them all)
     first_phase: list[cp_model.CpSolver] = []  # the rules-only search, while it runs
     done = threading.Event()
+    built = threading.Event()  # the construction may stop: a schedule is in hand
     #: first schedules found outside the full model (construction, rules only), with when
     opening: list[tuple[Placement, float]] = []
 
     def build_first() -> None:
-        placed = construct(data, seconds=options.time_limit, seed=options.seed, stop=done.is_set)
+        placed = construct(
+            data, seconds=options.time_limit, seed=options.seed, stop=lambda: done.is_set() or built.is_set()
+        )
         if placed is not None:
             opening.append((placed, time.perf_counter() - started))
             for solver in list(first_phase):  # the rules-only phase has its first schedule
@@ -176,6 +189,7 @@ def solve(
         h.start()
     watcher = _Watcher(started, on_progress, should_stop)
     improved: Improvement | None = None
+    annealed: tuple[Placement, int, dict[str, int]] | None = None
     try:
         if phased:
             code, ruled = _rules_only(data, options, left(), [running, first_phase], opening)
@@ -187,9 +201,18 @@ def solve(
                 placement, at = min(opening, key=lambda f: f[1])
                 watcher.solutions = 1  # the full model's schedules are numbered on from it
                 on_progress(Progress(at, _figures(problem, data.to_schedule(placement))[0], 0.0, 1))
+        if annealing and opening:
+            built.set()
+            annealed = _annealed(
+                problem, data, options, opening, left, started, watcher, on_progress, should_stop
+            )
+            if ANNEAL_SHARE >= 1 or left() <= 1 or (should_stop is not None and should_stop()):
+                return _annealed_result(problem, data, annealed, started, opening, watcher.solutions)
         model, v, objective = build(data, options.model, options.previous)
         if options.previous is not None:
             v.hint(options.previous)
+        elif annealed is not None:
+            v.hint(data.to_schedule(annealed[0]))
         elif phased and opening:
             v.hint(data.to_schedule(min(opening, key=lambda f: f[1])[0]))
         # Otherwise the constructed schedule is not a hint: measured on 600 people, hinting
@@ -212,10 +235,20 @@ def solve(
         if code == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid CP-SAT model: {model.validate()}")
         found = _placement(solver, v) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-        origin = found if found is not None else min(opening, key=lambda f: f[1])[0] if opening else None
+        if found is not None and annealed is not None and round(solver.objective_value) > annealed[1]:
+            found = None  # the full model stopped before it got back to the annealed schedule
+        if found is None and annealed is not None:
+            origin: Placement | None = annealed[0]
+        else:
+            origin = found if found is not None else min(opening, key=lambda f: f[1])[0] if opening else None
         if lns and code in (cp_model.FEASIBLE, cp_model.UNKNOWN) and origin is not None and left() > 1:
             done.set()  # a schedule is in hand: the construction can stop
-            value = solver.objective_value if found else _figures(problem, data.to_schedule(origin))[0]
+            if found is not None:
+                value = solver.objective_value
+            elif annealed is not None:
+                value = annealed[1]
+            else:
+                value = _figures(problem, data.to_schedule(origin))[0]
             bound = solver.best_objective_bound
 
             def better(imp: Improvement) -> None:
@@ -260,6 +293,9 @@ def solve(
     elif found is not None:
         placement, value = found, round(solver.objective_value)
         soft = {goal: int(solver.value(expr)) for goal, expr in objective.terms.items()}
+    elif annealed is not None:  # the full model found nothing better than the annealer's
+        status, (placement, value, soft) = Status.FEASIBLE, annealed
+        soft = dict(soft)
     elif status is Status.UNKNOWN and origin is not None:  # the search found none: the first one
         status, placement = Status.FEASIBLE, origin
         value, soft = _figures(problem, data.to_schedule(origin))
@@ -273,6 +309,60 @@ def solve(
 
 #: with LNS to follow, the share of the time left that the full model's search gets
 LNS_FULL_SHARE = 0.3
+#: the share of the time left after the rules-only phase that the annealer gets; at 1 the
+#: full model is never built (measured in benchmarks/results/itc2007-anneal.md)
+ANNEAL_SHARE = 1.0
+
+
+def _annealed(
+    problem: Problem,
+    data: Prepared,
+    options: Options,
+    opening: list[tuple[Placement, float]],
+    left: Callable[[], float],
+    started: float,
+    watcher: _Watcher,
+    on_progress: Callable[[Progress], None] | None,
+    should_stop: Callable[[], bool] | None,
+) -> tuple[Placement, int, dict[str, int]]:
+    """Anneal the first schedule for ANNEAL_SHARE of the time left: the best schedule, its
+    objective and figures (the first schedule's, scored by the checker, if none was better)."""
+    origin = min(opening, key=lambda f: f[1])[0]
+    value, soft = _figures(problem, data.to_schedule(origin))
+
+    def better(objective: int) -> None:
+        if on_progress is not None:
+            watcher.solutions += 1
+            on_progress(Progress(time.perf_counter() - started, objective, 0.0, watcher.solutions))
+
+    found = anneal(
+        data,
+        origin,
+        deadline=time.perf_counter() + left() * ANNEAL_SHARE,
+        seed=options.seed,
+        stop=should_stop or (lambda: False),
+        on_better=better,
+    )
+    if found is None:
+        return origin, value, soft
+    return found
+
+
+def _annealed_result(
+    problem: Problem,
+    data: Prepared,
+    annealed: tuple[Placement, int, dict[str, int]],
+    started: float,
+    opening: list[tuple[Placement, float]],
+    solutions: int,
+) -> SolveResult:
+    """The annealer's schedule as the answer (no bound: nothing was proven)."""
+    placement, value, soft = annealed
+    seconds = time.perf_counter() - started
+    first = min(t for _, t in opening)
+    return _result(
+        problem, data, Status.FEASIBLE, placement, value, dict(soft), None, seconds, first, max(1, solutions)
+    )
 
 
 def _placement(solver: cp_model.CpSolver, v: Variables) -> Placement:
@@ -342,6 +432,19 @@ def _lns(problem: Problem, options: Options) -> bool:
     if options.lns is not None:
         return options.lns
     return _rules_first(problem, options) or len(problem.sessions) > LNS_SESSIONS
+
+
+def _anneal(problem: Problem, options: Options) -> bool:
+    if options.previous is not None:  # the annealer does not score changes
+        return False
+    if options.anneal is not None:
+        return options.anneal and supports(problem)
+    return supports(problem) and len(problem.sessions) >= ANNEAL_SESSIONS
+
+
+#: meetings with at least this many sessions get the annealer by default; smaller ones are
+#: left to CP-SAT, which proves their optimum (the annealer proves nothing)
+ANNEAL_SESSIONS = 50
 
 
 def _solver(problem: Problem, options: Options, seconds: float) -> cp_model.CpSolver:

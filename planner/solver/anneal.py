@@ -1,0 +1,684 @@
+"""Simulated annealing on a complete schedule: local moves that keep every hard rule.
+
+CP-SAT's neighbourhood search re-solves a part of the schedule per step, and a step
+costs a model copy and a search: on ITC2007 that is a few hundred steps a minute.
+The competition's winners took millions of small steps instead (simulated annealing
+with Kempe chains and swaps). This is that search, on the planner's own ``Prepared``
+data, for any Problem whose weighted goals it can score (see ``supports``):
+
+* **Moves** (each keeps every hard rule, or is not made): move one session to another
+  start and room; swap the starts of two sessions; a Kempe chain between two starts
+  (the sessions of one length at either start that share a required person with one
+  another, all changing sides at once); give a session another room. A session's
+  back-to-back partner moves with it. Only starts and rooms that ``prepare`` left are
+  tried; the rest of the hard rules (required people, rooms, plenaries, dependencies)
+  are the construction's bitmasks (``construct._Search``), so a move is checked by a
+  few ANDs.
+* **Scoring** is incremental: a move changes the figures of the (person, day) pairs of
+  its sessions' required people, the optional attendees' clashes of its sessions,
+  their rooms' empty seats, their preferences and their groups' rooms. A person's day
+  is two bitmasks of the day's slots (those taken, those where a session starts), and
+  its cost (late finish, sessions in a row beyond the limit, a single session) is
+  computed once per pair of masks and remembered.
+* **Acceptance**: a worse schedule is taken with probability exp(-worse / T); T falls
+  geometrically within each cycle and rises again at the start of the next one, from the
+  best schedule so far.
+
+The figures are those of ``planner.checker`` (the same definitions, per required
+person and day; optional attendees' clashes pair by pair), counted again from scratch
+at the end; the tests hold them to the checker's.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from planner.model import NOON, Problem
+from planner.rules import SoftGoal
+from planner.solver.construct import Placement, _Search
+from planner.solver.prepare import Prepared
+
+#: Goals the annealer scores; a problem weighting any other goal above 0 is not for it.
+#: (``change`` is only scored against a previous schedule, with which it is not used.)
+SUPPORTED = frozenset(
+    {
+        SoftGoal.LATE_FINISH.value,
+        SoftGoal.IN_A_ROW.value,
+        SoftGoal.SINGLE_DAY.value,
+        SoftGoal.OPTIONAL_CLASH.value,
+        SoftGoal.ROOM_FIT.value,
+        SoftGoal.PREFERENCE.value,
+        SoftGoal.GROUP_ROOM.value,
+    }
+)
+
+#: Share of the moves of each kind: (move, swap, Kempe chain, room). Kempe chains are
+#: the ITC2007 winners' key move; plain moves fill empty slots.
+MIX = (0.40, 0.20, 0.35, 0.05)
+#: A Kempe chain is given up when it grows beyond this many sessions (a big chain is
+#: almost never accepted, and costs as much as many small moves).
+CHAIN = 40
+#: Cycles: T falls from T0 to T0 * COOL within a cycle, then the next cycle starts from
+#: the best schedule at T0 * REHEAT of the previous T0.
+COOL = 1e-3
+REHEAT = 0.7
+CYCLES = 4
+#: T0: the mean worsening of a sample of random moves, times this.
+T_SCALE = 0.5
+#: Moves sampled to set T0.
+SAMPLE = 300
+#: Depth of the room chains that make way for a session (1: the session in the room moves
+#: to a free one; 2: or to one whose session moves to a free one).
+AUGMENT = 2
+#: Time and stop are looked at every this many moves.
+CHECK_EVERY = 256
+#: Progress is reported at most this often (seconds) while improving.
+REPORT_EVERY = 0.5
+
+
+def supports(problem: Problem) -> bool:
+    """Whether the annealer scores every goal the problem weights above 0 (and the
+    sessions fill whole slots, which its bitmasks assume)."""
+    weight = problem.event.weight
+    for goal in SoftGoal:
+        if goal is SoftGoal.CHANGE or goal.value in SUPPORTED:
+            continue
+        if weight(goal.value) > 0:
+            return False
+    step = problem.event.slot_minutes
+    return all(s.duration % step == 0 for s in problem.sessions)
+
+
+def anneal(
+    data: Prepared,
+    start: Placement,
+    deadline: float,
+    seed: int = 0,
+    stop: Callable[[], bool] = lambda: False,
+    iterations: int | None = None,
+    on_better: Callable[[int], None] = lambda _: None,
+) -> tuple[Placement, int, dict[str, int]] | None:
+    """The best schedule found from ``start`` (which must keep every hard rule) by the
+    deadline (time.perf_counter()), within ``iterations`` moves if given, or until
+    ``stop()``: (placement, weighted objective, figure per supported goal). None when
+    nothing better than ``start`` was found. ``on_better`` hears each new best objective
+    (at most every REPORT_EVERY seconds, and the last one)."""
+    if not start:
+        return None
+    state = _State(data, start, random.Random(seed))
+    return state.run(deadline, stop, iterations, on_better)
+
+
+class _State:
+    """The schedule, the hard-rule bitmasks and the soft figures' pieces."""
+
+    def __init__(self, data: Prepared, start: Placement, rng: random.Random):
+        problem = data.problem
+        self.data = data
+        self.rng = rng
+        n = self.n = len(data.starts)
+        w = problem.event.weight
+        self.w_late = w(SoftGoal.LATE_FINISH.value)
+        self.w_row = w(SoftGoal.IN_A_ROW.value)
+        self.w_single = w(SoftGoal.SINGLE_DAY.value)
+        self.w_opt = w(SoftGoal.OPTIONAL_CLASH.value)
+        self.w_fit = w(SoftGoal.ROOM_FIT.value)
+        self.w_pref = w(SoftGoal.PREFERENCE.value)
+        self.w_group = w(SoftGoal.GROUP_ROOM.value)
+        self.limit = problem.event.max_in_a_row
+
+        # hard rules: the construction's bitmasks, with every session placed
+        self.hard = hard = _Search(data, rng)
+        for i, (g, k) in start.items():
+            hard._drop(i, g, k)
+        self.start, self.room = hard.start, hard.room
+        self.length = data.length
+        self.minutes = hard.minutes
+        self.timeline = hard.timeline
+        self.starts = [list(s) for s in data.starts]
+        self.start_set = [set(s) for s in data.starts]
+        self.rooms = hard.rooms
+        self.twin, self.twin_start = hard.twin, hard.twin_start
+        self.links = hard.links
+        self.neighbours = hard.neighbours
+
+        # days: per slot its day and its place in the day; per day its length in slots
+        self.day = [s.day for s in data.slots]
+        first: dict[int, int] = {}
+        for g, d in enumerate(self.day):
+            first.setdefault(d, g)
+        self.pos = [g - first[d] for g, d in enumerate(self.day)]
+        self.days = max(self.day, default=-1) + 1
+        lengths: dict[int, int] = defaultdict(int)
+        for d in self.day:
+            lengths[d] += 1
+        self.day_len = [lengths[d] for d in range(self.days)]
+
+        # people's days: required people of each session, as indices
+        people: dict[str, int] = {}
+        self.req: list[list[int]] = []
+        for s in problem.sessions:
+            self.req.append(
+                [people.setdefault(p, len(people)) for p in sorted(problem.required_people[s.id])]
+            )
+        self.people = len(people)
+        self.per_day = self.w_late or self.w_row or self.w_single
+        D = self.days
+        self.occ = [0] * (self.people * D)  # per person and day: the slots taken
+        self.beg = [0] * (self.people * D)  # per person and day: the slots where a session starts
+        self.memo: list[dict[int, int]] = [{} for _ in range(D)]  # per day: key -> weighted cost
+        self.pd_cost = [0] * (self.people * D)
+
+        # optional attendees' clashes: per session, (other session, how many people clash
+        # when they overlap); and per session and start, optional attendees away then
+        self.partners: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        if self.w_opt:
+            want = [problem.required_people[s.id] | problem.optional_people[s.id] for s in problem.sessions]
+            req = [problem.required_people[s.id] for s in problem.sessions]
+            by_person: dict[str, list[int]] = defaultdict(list)
+            for i, wanted in enumerate(want):
+                for p in wanted:
+                    by_person[p].append(i)
+            pairs: set[tuple[int, int]] = set()
+            for sessions in by_person.values():
+                for a, i in enumerate(sessions):
+                    for j in sessions[a + 1 :]:
+                        pairs.add((i, j) if i < j else (j, i))
+            for i, j in sorted(pairs):
+                c = len((want[i] & want[j]) - (req[i] & req[j]))
+                if c:
+                    self.partners[i].append((j, c))
+                    self.partners[j].append((i, c))
+        self.away = data.away_optional
+
+        # one-session costs: per session and start (preference), per session and room (seats)
+        self.start_cost: list[dict[int, int]] = [{} for _ in range(n)]
+        self.room_cost: list[dict[int, int]] = [{} for _ in range(n)]
+        for i, s in enumerate(problem.sessions):
+            att = problem.attendance(s.id)
+            for k in data.rooms[i]:
+                self.room_cost[i][k] = max(0, problem.rooms[k].capacity - att)
+            for g in data.starts[i]:
+                slot = data.slots[g]
+                miss = 0
+                if s.prefer_day and slot.date not in s.prefer_day:
+                    miss += 1
+                if s.prefer_time and (slot.start < NOON) != (s.prefer_time == "morning"):
+                    miss += 1
+                self.start_cost[i][g] = miss
+        self.rooms_matter = bool(self.w_fit or self.w_group)
+
+        # groups' rooms: per session its groups; per group, room -> its meetings there
+        index = {s.id: i for i, s in enumerate(problem.sessions)}
+        self.groups: list[list[int]] = [[] for _ in range(n)]
+        meetings = sorted(problem.group_meetings.items())
+        for gi, (_, ids) in enumerate(meetings):
+            for sid in ids:
+                self.groups[index[sid]].append(gi)
+        self.group_rooms: list[dict[int, int]] = [{} for _ in meetings]
+        self.fit_total = 0  # empty seats, all sessions
+        self.group_total = 0  # the groups' rooms beyond the first, all groups
+        self.relocated: list[tuple[int, int]] = []  # rooms changed to make way: (session, old room)
+
+        for i in range(n):
+            self._add(i, self.start[i], self.room[i])
+        for x in range(self.people * D):
+            self.pd_cost[x] = self._pd(x % D, self.occ[x], self.beg[x])
+        self.value = self._weighted(self.figures())
+        self.last_delta = 0
+
+    # -- scoring -------------------------------------------------------------------------
+
+    def _pd(self, d: int, occ: int, beg: int) -> int:
+        """The weighted cost of a person's day: slots taken ``occ``, starts ``beg``."""
+        key = occ | beg << 64
+        memo = self.memo[d]
+        cost = memo.get(key)
+        if cost is None:
+            late, row, single = self._day_figures(d, occ, beg)
+            cost = memo[key] = self.w_late * late + self.w_row * row + self.w_single * single
+        return cost
+
+    def _day_figures(self, d: int, occ: int, beg: int) -> tuple[int, int, int]:
+        """(late finish, sessions in a row beyond the limit, single day) of a person's day,
+        as the checker counts them: a run is sessions each starting where the one before
+        ends, i.e. a block of taken slots; its sessions are the starts in it."""
+        if not beg:
+            return 0, 0, 0
+        late = occ >> (self.day_len[d] - 1) & 1
+        single = int(beg.bit_count() == 1)
+        row = 0
+        rest = occ
+        while rest:
+            low = rest & -rest
+            block = rest & ~(rest + low)  # the lowest run of taken slots
+            count = (beg & block).bit_count()
+            if count > self.limit:
+                row += count - self.limit
+            rest &= ~block
+        return late, row, single
+
+    def _add(self, i: int, g: int, k: int) -> None:
+        """Count session i at (g, k) in the people's days and the groups' rooms."""
+        D, d, p0 = self.days, self.day[g], self.pos[g]
+        span = ((1 << self.length[i]) - 1) << p0
+        bit = 1 << p0
+        occ, beg = self.occ, self.beg
+        for p in self.req[i]:
+            x = p * D + d
+            occ[x] |= span
+            beg[x] |= bit
+        self._house(i, -1, k)
+
+    def _remove(self, i: int, g: int, k: int) -> None:
+        D, d, p0 = self.days, self.day[g], self.pos[g]
+        span = ~(((1 << self.length[i]) - 1) << p0)
+        bit = ~(1 << p0)
+        occ, beg = self.occ, self.beg
+        for p in self.req[i]:
+            x = p * D + d
+            occ[x] &= span
+            beg[x] &= bit
+        self._house(i, k, -1)
+
+    def _house(self, i: int, old: int, new: int) -> None:
+        """Session i leaves room ``old`` for room ``new`` (-1: none) in the running totals of
+        empty seats and of the groups' extra rooms."""
+        cost = self.room_cost[i]
+        if old >= 0:
+            self.fit_total -= cost[old]
+        if new >= 0:
+            self.fit_total += cost[new]
+        for gi in self.groups[i]:
+            rooms = self.group_rooms[gi]
+            if old >= 0:
+                rooms[old] -= 1
+                if not rooms[old]:
+                    del rooms[old]
+                    if rooms:
+                        self.group_total -= 1
+            if new >= 0:
+                if new not in rooms and rooms:
+                    self.group_total += 1
+                rooms[new] = rooms.get(new, 0) + 1
+
+    def _local(self, moved: list[int]) -> int:
+        """The weighted figures that depend on the sessions ``moved`` where they are now:
+        their optional clashes (a pair of two moved sessions once) and starts; and the rooms'
+        (empty seats, groups' extra rooms), which are running totals."""
+        start, tl, minutes = self.start, self.timeline, self.minutes
+        total = 0
+        if self.w_opt:
+            clash = 0
+            for i in moved:
+                g = start[i]
+                a, b = tl[g], tl[g] + minutes[i]
+                for j, c in self.partners[i]:
+                    if j < i and j in moved:
+                        continue
+                    h = start[j]
+                    if tl[h] < b and a < tl[h] + minutes[j]:
+                        clash += c
+                clash += self.away[i].get(g, 0)
+            total += self.w_opt * clash
+        if self.w_pref:
+            total += self.w_pref * sum(self.start_cost[i][start[i]] for i in moved)
+        return total + self.w_fit * self.fit_total + self.w_group * self.group_total
+
+    def figures(self) -> dict[str, int]:
+        """Every supported figure, counted from scratch from the schedule."""
+        n, D = self.n, self.days
+        late = row = single = 0
+        for x in range(self.people * D):
+            a, b, c = self._day_figures(x % D, self.occ[x], self.beg[x])
+            late, row, single = late + a, row + b, single + c
+        start, tl, minutes = self.start, self.timeline, self.minutes
+        clash = 0
+        for i in range(n):
+            g = start[i]
+            for j, c in self.partners[i]:
+                h = start[j]
+                if j > i and tl[h] < tl[g] + minutes[i] and tl[g] < tl[h] + minutes[j]:
+                    clash += c
+            clash += self.away[i].get(g, 0)
+        groups = sum(max(0, len(r) - 1) for r in self.group_rooms)
+        out = {
+            SoftGoal.LATE_FINISH.value: late,
+            SoftGoal.IN_A_ROW.value: row,
+            SoftGoal.SINGLE_DAY.value: single,
+            SoftGoal.ROOM_FIT.value: sum(self.room_cost[i][self.room[i]] for i in range(n)),
+            SoftGoal.PREFERENCE.value: sum(self.start_cost[i][start[i]] for i in range(n)),
+            SoftGoal.GROUP_ROOM.value: groups,
+        }
+        if self.w_opt:  # pairs are only listed when the goal is weighted
+            out[SoftGoal.OPTIONAL_CLASH.value] = clash
+        return out
+
+    def _weighted(self, figures: dict[str, int]) -> int:
+        w = self.data.problem.event.weight
+        return sum(w(goal) * value for goal, value in figures.items())
+
+    # -- moves -----------------------------------------------------------------------------
+
+    def _free_room(self, i: int, g: int, first: tuple[int, ...] = ()) -> int:
+        """A room for session i at start g that is free (the others lifted are out), or -1:
+        one of ``first`` if free, else the cheapest free one (by empty seats and, when the
+        rooms do not matter, smallest first, as ``_Search.rooms`` lists them)."""
+        span = ((1 << self.length[i]) - 1) << g
+        busy = self.hard.busy
+        rooms = self.rooms[i]
+        for k in first:
+            if k >= 0 and not busy[k] & span and k in self.room_cost[i]:
+                return k
+        if self.rooms_matter:
+            best, cost = -1, 0
+            for k in rooms:
+                if not busy[k] & span:
+                    c = self.room_cost[i][k]
+                    if best < 0 or c < cost:
+                        best, cost = k, c
+            return best
+        for k in rooms:
+            if not busy[k] & span:
+                return k
+        return -1
+
+    def _fits(self, i: int, g: int) -> bool:
+        """Whether session i (lifted) may start at g beside the sessions placed now:
+        no shared required person, no plenary, every dependency with a placed partner."""
+        hard = self.hard
+        if hard.window[self.length[i]][g] & self.neighbours[i]:
+            return False
+        start = self.start
+        for j, relation, gap, first in self.links[i]:
+            h = start[j]
+            if h >= 0 and hard._broken(i, j, h, relation, gap, first) >> g & 1:
+                return False
+        return True
+
+    def _try(self, plan: list[tuple[int, int, tuple[int, ...]]], temperature: float) -> int | None:
+        """Make the move ``plan`` ((session, new start, rooms to try first)) if it keeps
+        every hard rule and the annealing accepts it; the change in the objective, or None."""
+        hard = self.hard
+        start, room = self.start, self.room
+        # first, without changing anything, what surely fails: most draws do
+        mask = 0
+        for i, _, _ in plan:
+            mask |= 1 << i
+        window, neighbours, length, start_set = hard.window, self.neighbours, self.length, self.start_set
+        for i, g, _ in plan:
+            if g not in start_set[i] or window[length[i]][g] & neighbours[i] & ~mask:
+                return None
+        moved = [i for i, _, _ in plan]
+        old = [(start[i], room[i]) for i in moved]
+        before = self._local(moved)
+        for i in moved:
+            hard._lift(i)
+        placed = 0
+        ok = True
+        for i, g, first in plan:
+            if not self._fits(i, g):
+                ok = False
+                break
+            k = self._free_room(i, g, first)
+            if k < 0:
+                k = self._make_way(i, g, mask, AUGMENT, set())
+                if k < 0:
+                    ok = False
+                    break
+            hard._drop(i, g, k)
+            placed += 1
+        if not ok:
+            for i in moved[:placed]:
+                hard._lift(i)
+            self._undo_relocations()
+            for i, (g, k) in zip(moved, old, strict=True):
+                hard._drop(i, g, k)
+            return None
+        delta = 0
+        # people's days: the pairs touched, before and after
+        if self.per_day:
+            D = self.days
+            touched = set()
+            for i, (g, _) in zip(moved, old, strict=True):
+                d0, d1 = self.day[g], self.day[start[i]]
+                for p in self.req[i]:
+                    touched.add(p * D + d0)
+                    touched.add(p * D + d1)
+            pd_cost = self.pd_cost
+            delta -= sum(pd_cost[x] for x in touched)
+        for i, (g, k) in zip(moved, old, strict=True):
+            self._remove(i, g, k)
+        for i in moved:
+            self._add(i, start[i], room[i])
+        delta += self._local(moved) - before
+        if self.per_day:
+            occ, beg, pd = self.occ, self.beg, self._pd
+            after = {x: pd(x % D, occ[x], beg[x]) for x in touched}
+            delta += sum(after.values())
+        self.last_delta = delta
+        if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
+            if self.per_day:
+                for x, c in after.items():
+                    pd_cost[x] = c
+            self.value += delta
+            self.relocated.clear()
+            return delta
+        for i in moved:
+            self._remove(i, start[i], room[i])
+            hard._lift(i)
+        self._undo_relocations()
+        for i, (g, k) in zip(moved, old, strict=True):
+            hard._drop(i, g, k)
+            self._add(i, g, k)
+        return None
+
+    def _make_way(self, i: int, g: int, moving: int, depth: int, seen: set[int]) -> int:
+        """A room for session i at start g, made free by moving the one session in it then
+        to another room at the same time (itself made free so, ``depth`` deep), or -1. Only
+        sessions not in the move (``moving``, a bitmask) are moved; each is recorded in
+        ``relocated`` so the move can be undone."""
+        hard = self.hard
+        n = self.length[i]
+        span = ((1 << n) - 1) << g
+        closed, start = hard.closed, self.start
+        for k in self.rooms[i]:
+            if k in seen or closed[k] & span:
+                continue
+            occupant = hard.occupant[k]
+            q = occupant[g]
+            if q < 0 or moving >> q & 1 or any(occupant[u] != q for u in range(g + 1, g + n)):
+                continue
+            h = start[q]
+            seen.add(k)
+            k2 = self._free_room(q, h)
+            if k2 < 0 and depth > 1:
+                k2 = self._make_way(q, h, moving, depth - 1, seen)
+            if k2 < 0:
+                continue
+            hard._lift(q)
+            hard._drop(q, h, k2)
+            self._house(q, k, k2)
+            self.relocated.append((q, k))
+            return k
+        return -1
+
+    def _undo_relocations(self) -> None:
+        hard = self.hard
+        for q, k in reversed(self.relocated):
+            h, k2 = self.start[q], self.room[q]
+            hard._lift(q)
+            hard._drop(q, h, k)
+            self._house(q, k2, k)
+        self.relocated.clear()
+
+    def _plan(self) -> list[tuple[int, int, tuple[int, ...]]] | None:
+        """A random move, as a plan for ``_try``; None when the draw gives nothing to try."""
+        rng = self.rng
+        n = self.n
+        i = rng.randrange(n)
+        start, room = self.start, self.room
+        r = rng.random()
+        if r < MIX[0]:  # move one session (with its back-to-back partner)
+            g = rng.choice(self.starts[i])
+            if g == start[i]:
+                return None
+            plan = [(i, g, (room[i],))]
+            twin = self.twin[i]
+            if twin >= 0:
+                h = self.twin_start[i].get(g, -1)
+                if h < 0:
+                    return None
+                plan.append((twin, h, (room[twin],)))
+            return plan
+        r -= MIX[0]
+        if self.twin[i] >= 0:
+            return None
+        if r < MIX[1]:  # swap two sessions' starts
+            j = rng.randrange(n)
+            if j == i or start[j] == start[i] or self.twin[j] >= 0:
+                return None
+            return [(i, start[j], (room[j], room[i])), (j, start[i], (room[i], room[j]))]
+        r -= MIX[1]
+        if r < MIX[2]:
+            return self._kempe(i)
+        k = rng.choice(self.rooms[i])  # another room, same start
+        if k == room[i]:
+            return None
+        return [(i, start[i], (k,))]
+
+    def _kempe(self, i: int) -> list[tuple[int, int, tuple[int, ...]]] | None:
+        """The Kempe chain of session i between its start and another: the sessions of its
+        length starting at either that share a required person (or a plenary) with one in
+        the chain on the other side; None if it grows too big or meets one of another shape."""
+        t1 = self.start[i]
+        t2 = self.rng.choice(self.starts[i])
+        if t2 == t1:
+            return None
+        m = self.length[i]
+        window = self.hard.window[m]
+        start, length, neighbours, twin = self.start, self.length, self.neighbours, self.twin
+        side = {i: t1}
+        todo = [i]
+        while todo:
+            j = todo.pop()
+            other = t2 if side[j] == t1 else t1
+            clash = window[other] & neighbours[j]
+            while clash:
+                low = clash & -clash
+                q = low.bit_length() - 1
+                clash ^= low
+                if q in side:
+                    continue
+                if start[q] != other or length[q] != m or twin[q] >= 0:
+                    return None
+                side[q] = other
+                todo.append(q)
+                if len(side) > CHAIN:
+                    return None
+        room = self.room
+        plan = [(j, t2 if t == t1 else t1, (room[j],)) for j, t in side.items()]
+        plan.sort(key=lambda p: len(self.rooms[p[0]]))  # the most constrained takes a room first
+        return plan
+
+    # -- the search ------------------------------------------------------------------------
+
+    def _t0(self) -> float:
+        """The starting temperature: T_SCALE times the mean worsening of sampled moves."""
+        worse: list[int] = []
+        for _ in range(SAMPLE * 4):
+            plan = self._plan()
+            if plan is None:
+                continue
+            self.last_delta = 0
+            self._try(plan, 1e-9)  # takes only moves that do not worsen
+            if self.last_delta > 0:
+                worse.append(self.last_delta)
+            if len(worse) >= SAMPLE:
+                break
+        return T_SCALE * (sum(worse) / len(worse)) if worse else 1.0
+
+    def run(
+        self,
+        deadline: float,
+        stop: Callable[[], bool],
+        iterations: int | None,
+        on_better: Callable[[int], None],
+    ) -> tuple[Placement, int, dict[str, int]] | None:
+        started = time.perf_counter()
+        initial = self.value
+        best = self.value
+        best_start, best_room = list(self.start), list(self.room)
+        t0 = self._t0()
+        if self.value < best:  # the sample's improving moves
+            best = self.value
+            best_start, best_room = list(self.start), list(self.room)
+        span = deadline - started
+        it = 0
+        reported, last_report = best, started
+        cycle = 0
+        cycle_started, cycle_it = started, 0
+        cycles = CYCLES
+        per_cycle_time = span / cycles if iterations is None else 0.0
+        per_cycle_it = (iterations // cycles + 1) if iterations is not None else 0
+        temperature = t0
+        while True:
+            if iterations is not None and it >= iterations:
+                break
+            if it % CHECK_EVERY == 0:
+                now = time.perf_counter()
+                if now >= deadline or stop():
+                    break
+                if best < reported and now - last_report >= REPORT_EVERY:
+                    on_better(best)
+                    reported, last_report = best, now
+            if iterations is not None:
+                progress = (it - cycle_it) / per_cycle_it
+            elif it % 64 == 0:
+                progress = (time.perf_counter() - cycle_started) / per_cycle_time
+            if progress >= 1.0:  # next cycle: from the best, a little cooler
+                cycle += 1
+                cycle_started, cycle_it = time.perf_counter(), it
+                t0 *= REHEAT
+                progress = 0.0
+                self._reset(best_start, best_room, best)
+            temperature = t0 * COOL**progress
+            it += 1
+            plan = self._plan()
+            if plan is None:
+                continue
+            delta = self._try(plan, temperature)
+            if delta is not None and self.value < best:
+                best = self.value
+                best_start, best_room = list(self.start), list(self.room)
+        self._reset(best_start, best_room, best)
+        self.iterations = it
+        figures = self.figures()
+        value = self._weighted(figures)
+        if value != best:
+            raise AssertionError(f"annealer's running objective {best} is not its recount {value}")
+        if best >= initial:
+            return None
+        if best < reported:
+            on_better(best)
+        return {i: (self.start[i], self.room[i]) for i in range(self.n)}, best, figures
+
+    def _reset(self, starts: list[int], rooms: list[int], value: int) -> None:
+        """Put the schedule back to ``starts``/``rooms`` (the best so far)."""
+        hard = self.hard
+        for i in range(self.n):
+            if self.start[i] != starts[i] or self.room[i] != rooms[i]:
+                self._remove(i, self.start[i], self.room[i])
+                hard._lift(i)
+        for i in range(self.n):
+            if self.start[i] < 0:
+                hard._drop(i, starts[i], rooms[i])
+                self._add(i, starts[i], rooms[i])
+        D = self.days
+        for x in range(self.people * D):
+            self.pd_cost[x] = self._pd(x % D, self.occ[x], self.beg[x])
+        self.value = value
