@@ -15,7 +15,7 @@ from planner.itc2007.tim import parse_tim
 from planner.model import Problem
 from planner.rules import SoftGoal
 from planner.solver import Options, Status, solve
-from planner.solver.anneal import SUPPORTED, anneal, supports
+from planner.solver.anneal import SUPPORTED, anneal, spared, supports
 from planner.solver.construct import construct
 from planner.solver.prepare import prepare
 from tests.builders import D1, D2, at, day, person, problem, room, schedule, session
@@ -186,3 +186,30 @@ def test_a_stop_ends_the_annealing() -> None:
     assert len(asked) == 4
     if found is not None:
         assert check(p, data.to_schedule(found[0])).ok
+
+
+def test_spared_keeps_sessions_out_of_the_last_slot_when_it_can() -> None:
+    """Two one-hour sessions of P1 on a three-hour day: the spared first schedule leaves the
+    last hour empty; with three sessions it cannot, and says so with None."""
+    weights = {"late_finish": 1, "optional_clash": 0, "room_fit": 0, "preference": 0, "group_room": 0}
+    two = problem(
+        [session(s, required=("P1",)) for s in "AB"],
+        days=[day(D1, "09:00", "12:00")],
+        slot=60,
+        weights=weights,
+    )
+    data = prepare(two)
+    for seed in range(5):
+        placed = spared(data, seconds=5, seed=seed)
+        assert placed is not None
+        report = check(two, data.to_schedule(placed))
+        assert report.ok and report.soft["late_finish"] == 0
+    three = problem(
+        [session(s, required=("P1",)) for s in "ABC"],
+        days=[day(D1, "09:00", "12:00")],
+        slot=60,
+        weights=weights,
+    )
+    assert spared(prepare(three), seconds=0.3, seed=0) is None
+    unweighted = replace(two, event=replace(two.event, weights=(("late_finish", 0),)))
+    assert spared(prepare(unweighted), seconds=1, seed=0) is None  # nothing to spare

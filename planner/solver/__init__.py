@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 
 from planner.model import Problem, Schedule
 from planner.rules import SoftGoal
-from planner.solver.anneal import anneal, supports
+from planner.solver.anneal import anneal, spared, supports
 from planner.solver.construct import Placement, construct
 from planner.solver.cpsat import DEFAULT_CONFIG, Constraints, ModelConfig, Objective, Variables
 from planner.solver.lns import Improvement, improve
@@ -312,6 +312,9 @@ LNS_FULL_SHARE = 0.3
 #: the share of the time left after the rules-only phase that the annealer gets; at 1 the
 #: full model is never built (measured in benchmarks/results/itc2007-anneal.md)
 ANNEAL_SHARE = 1.0
+#: of the time left, the share that a first schedule with the days' last slots spared gets
+#: (anneal.spared), before the annealer
+SPARE_SHARE = 0.05
 
 
 def _annealed(
@@ -329,6 +332,14 @@ def _annealed(
     objective and figures (the first schedule's, scored by the checker, if none was better)."""
     origin = min(opening, key=lambda f: f[1])[0]
     value, soft = _figures(problem, data.to_schedule(origin))
+    other = spared(data, left() * SPARE_SHARE, seed=options.seed, stop=should_stop or (lambda: False))
+    if other is not None:
+        other_value, other_soft = _figures(problem, data.to_schedule(other))
+        if other_value < value:
+            origin, value, soft = other, other_value, other_soft
+            if on_progress is not None:
+                watcher.solutions += 1
+                on_progress(Progress(time.perf_counter() - started, value, 0.0, watcher.solutions))
 
     def better(objective: int) -> None:
         if on_progress is not None:
