@@ -22,7 +22,8 @@ data, for any Problem whose weighted goals it can score (see ``supports``):
   computed once per pair of masks and remembered.
 * **Acceptance**: a worse schedule is taken with probability exp(-worse / T); T falls
   geometrically with the time (or the moves) spent, from T0 (set by a sample of moves)
-  to T0 * COOL; with CYCLES > 1 it rises again for each cycle, from the best schedule.
+  to END times the smallest weight; with CYCLES > 1 it rises again for each cycle, from
+  the best schedule.
 
 The figures are those of ``planner.checker`` (the same definitions, per required
 person and day; optional attendees' clashes pair by pair), counted again from scratch
@@ -58,10 +59,14 @@ SUPPORTED = frozenset(
 )
 
 #: Share of the moves of each kind: (move, swap, Kempe chain, room). Kempe chains are
-#: the ITC2007 winners' key move; plain moves fill empty slots.
+#: the ITC2007 winners' key move; plain moves fill empty slots. Not tuned: on ITC2007 #1,
+#: 1.7% of the moves, 0.7% of the swaps and 1.3% of the chains drawn keep every hard rule
+#: (most chains meet a session that may not start at the other slot), but a draw that
+#: fails costs a few microseconds.
 MIX = (0.40, 0.20, 0.35, 0.05)
-#: A Kempe chain is given up when it grows beyond this many sessions (a big chain is
-#: almost never accepted, and costs as much as many small moves).
+#: A Kempe chain is given up when it grows beyond this many sessions (a big chain
+#: changes many people's days at once, and costs as much as many small moves; on ITC2007
+#: chains stay below 20).
 CHAIN = 40
 #: Cycles: T falls from T0 to T0 * COOL within a cycle, then the next cycle starts from
 #: the best schedule at T0 * REHEAT of the previous T0. T0: the mean worsening of a sample
@@ -73,6 +78,11 @@ CHAIN = 40
 #: settings; a warm end (T about 0.5 to 3 on ITC) matters most.
 COOL = 1e-2
 REHEAT = 0.7
+#: ... unless END is set: then T ends at END times the smallest positive weight, whatever
+#: T0 is (T0 * COOL ended at 0.13 on ITC2007 #1, 0.64 on #7). Measured at 20 s, seeds 0
+#: and 1: END 0.3: #1 1,677 and 1,687, #7 6 and 179; END 0.6: #1 1,817, #7 94; END 0.15:
+#: #1 1,557, #7 179; COOL alone (seed 0, after the same speed-ups): #1 1,929, #7 117.
+END: float | None = 0.3
 CYCLES = 1
 T_SCALE = 2.0
 #: Moves sampled to set T0.
@@ -193,6 +203,8 @@ class _State:
         for d in self.day:
             lengths[d] += 1
         self.day_len = [lengths[d] for d in range(self.days)]
+        #: a person's day as one key: the slots taken, then the starts shifted past them
+        self.shift = max(self.day_len, default=0)
 
         # people's days: required people of each session, as indices
         people: dict[str, int] = {}
@@ -202,6 +214,8 @@ class _State:
                 [people.setdefault(p, len(people)) for p in sorted(problem.required_people[s.id])]
             )
         self.people = len(people)
+        #: per session: its required people's first index in the per (person, day) lists
+        self.req_x = [[p * self.days for p in req] for req in self.req]
         self.per_day = self.w_late or self.w_row or self.w_single
         D = self.days
         self.occ = [0] * (self.people * D)  # per person and day: the slots taken
@@ -271,7 +285,7 @@ class _State:
 
     def _pd(self, d: int, occ: int, beg: int) -> int:
         """The weighted cost of a person's day: slots taken ``occ``, starts ``beg``."""
-        key = occ | beg << 64
+        key = occ | beg << self.shift
         memo = self.memo[d]
         cost = memo.get(key)
         if cost is None:
@@ -300,23 +314,23 @@ class _State:
 
     def _add(self, i: int, g: int, k: int) -> None:
         """Count session i at (g, k) in the people's days and the groups' rooms."""
-        D, d, p0 = self.days, self.day[g], self.pos[g]
+        d, p0 = self.day[g], self.pos[g]
         span = ((1 << self.length[i]) - 1) << p0
         bit = 1 << p0
         occ, beg = self.occ, self.beg
-        for p in self.req[i]:
-            x = p * D + d
+        for x in self.req_x[i]:
+            x += d
             occ[x] |= span
             beg[x] |= bit
         self._house(i, -1, k)
 
     def _remove(self, i: int, g: int, k: int) -> None:
-        D, d, p0 = self.days, self.day[g], self.pos[g]
+        d, p0 = self.day[g], self.pos[g]
         span = ~(((1 << self.length[i]) - 1) << p0)
         bit = ~(1 << p0)
         occ, beg = self.occ, self.beg
-        for p in self.req[i]:
-            x = p * D + d
+        for x in self.req_x[i]:
+            x += d
             occ[x] &= span
             beg[x] &= bit
         self._house(i, k, -1)
@@ -478,23 +492,27 @@ class _State:
         delta = 0
         # people's days: the pairs touched, before and after
         if self.per_day:
-            D = self.days
+            day, req_x = self.day, self.req_x
             touched = set()
             for i, (g, _) in zip(moved, old, strict=True):
-                d0, d1 = self.day[g], self.day[start[i]]
-                for p in self.req[i]:
-                    touched.add(p * D + d0)
-                    touched.add(p * D + d1)
+                d0, d1 = day[g], day[start[i]]
+                touched.update([x + d0 for x in req_x[i]])
+                if d1 != d0:
+                    touched.update([x + d1 for x in req_x[i]])
             pd_cost = self.pd_cost
-            delta -= sum(pd_cost[x] for x in touched)
+            delta -= sum([pd_cost[x] for x in touched])
         for i, (g, k) in zip(moved, old, strict=True):
             self._remove(i, g, k)
         for i in moved:
             self._add(i, start[i], room[i])
         delta += self._local(moved) - before
         if self.per_day:
-            occ, beg, pd = self.occ, self.beg, self._pd
-            after = {x: pd(x % D, occ[x], beg[x]) for x in touched}
+            occ, beg, pd, memo, D, shift = self.occ, self.beg, self._pd, self.memo, self.days, self.shift
+            after = {}
+            for x in touched:  # _pd inline: the memo's key, then the memo
+                o, b = occ[x], beg[x]
+                c = memo[x % D].get(o | b << shift)
+                after[x] = pd(x % D, o, b) if c is None else c
             delta += sum(after.values())
         self.last_delta = delta
         if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
@@ -554,13 +572,14 @@ class _State:
 
     def _plan(self) -> list[tuple[int, int, tuple[int, ...]]] | None:
         """A random move, as a plan for ``_try``; None when the draw gives nothing to try."""
-        rng = self.rng
+        random = self.rng.random  # int(random() * n), not randrange: a third of the time was in it
         n = self.n
-        i = rng.randrange(n)
+        i = int(random() * n)
         start, room = self.start, self.room
-        r = rng.random()
+        r = random()
         if r < MIX[0]:  # move one session (with its back-to-back partner)
-            g = rng.choice(self.starts[i])
+            starts = self.starts[i]
+            g = starts[int(random() * len(starts))]
             if g == start[i]:
                 return None
             plan = [(i, g, (room[i],))]
@@ -575,14 +594,15 @@ class _State:
         if self.twin[i] >= 0:
             return None
         if r < MIX[1]:  # swap two sessions' starts
-            j = rng.randrange(n)
+            j = int(random() * n)
             if j == i or start[j] == start[i] or self.twin[j] >= 0:
                 return None
             return [(i, start[j], (room[j], room[i])), (j, start[i], (room[i], room[j]))]
         r -= MIX[1]
         if r < MIX[2]:
             return self._kempe(i)
-        k = rng.choice(self.rooms[i])  # another room, same start
+        rooms = self.rooms[i]
+        k = rooms[int(random() * len(rooms))]  # another room, same start
         if k == room[i]:
             return None
         return [(i, start[i], (k,))]
@@ -592,17 +612,20 @@ class _State:
         length starting at either that share a required person (or a plenary) with one in
         the chain on the other side; None if it grows too big or meets one of another shape."""
         t1 = self.start[i]
-        t2 = self.rng.choice(self.starts[i])
+        starts = self.starts[i]
+        t2 = starts[int(self.rng.random() * len(starts))]
         if t2 == t1:
             return None
         m = self.length[i]
         window = self.hard.window[m]
         start, length, neighbours, twin = self.start, self.length, self.neighbours, self.twin
+        start_set = self.start_set
         side = {i: t1}
         todo = [i]
         while todo:
             j = todo.pop()
-            other = t2 if side[j] == t1 else t1
+            here = side[j]
+            other = t2 if here == t1 else t1
             clash = window[other] & neighbours[j]
             while clash:
                 low = clash & -clash
@@ -610,7 +633,8 @@ class _State:
                 clash ^= low
                 if q in side:
                     continue
-                if start[q] != other or length[q] != m or twin[q] >= 0:
+                # most chains fail here (ITC2007: 9 in 10), so before they grow further
+                if start[q] != other or length[q] != m or twin[q] >= 0 or here not in start_set[q]:
                     return None
                 side[q] = other
                 todo.append(q)
@@ -650,6 +674,11 @@ class _State:
         best = self.value
         best_start, best_room = list(self.start), list(self.room)
         t0 = self._t0()
+        cool = COOL
+        if END is not None:  # end at END times the smallest weight, whatever T0 is
+            w = self.data.problem.event.weight
+            unit = min((w(goal) for goal in SUPPORTED if w(goal) > 0), default=1)
+            cool = min(1.0, END * unit / t0)
         if self.value < best:  # the sample's improving moves
             best = self.value
             best_start, best_room = list(self.start), list(self.room)
@@ -682,7 +711,7 @@ class _State:
                 t0 *= REHEAT
                 progress = 0.0
                 self._reset(best_start, best_room, best)
-            temperature = t0 * COOL**progress
+            temperature = t0 * (cool**progress)
             it += 1
             plan = self._plan()
             if plan is None:
