@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from planner.solver import _workers
 from tests.builders import problem, session
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "heroes-halmstad-2025.xlsx"
 
 
 def test_default_workers_drop_to_four_above_500_sessions() -> None:
@@ -73,3 +78,49 @@ def test_which_meetings_get_the_phases_and_the_neighbourhood_search() -> None:
     assert not _rules_first(
         people, Options(previous=generate("small", 0).planted)
     )  # the hint is the previous
+
+
+def test_a_constructed_schedule_that_stands_as_the_answer_is_reported_as_progress(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the search finds nothing in its time and the construction's schedule is the
+    answer, the organiser sees it as schedule #1 too (the CLI printed no progress line)."""
+    import threading
+
+    import planner.solver
+    from planner.checker import soft_figures
+    from planner.reader import read_problem
+    from planner.solver import Options, Progress, Status, solve
+
+    constructed = threading.Event()
+    real_construct = planner.solver.construct
+
+    def construct(*args, **kw):  # noqa: ANN002, ANN003, ANN202 - the real one's signature
+        try:
+            return real_construct(*args, **kw)
+        finally:
+            constructed.set()
+
+    real_solver = planner.solver._solver
+
+    def no_time(*args, **kw):  # noqa: ANN002, ANN003, ANN202 - the search starts once the
+        solver = real_solver(*args, **kw)  # construction is done, with no time
+        search = solver.solve
+
+        def solve_late(model, callback=None):  # noqa: ANN001, ANN202
+            constructed.wait(30)
+            solver.parameters.max_time_in_seconds = 0.0
+            return search(model, callback)
+
+        solver.solve = solve_late
+        return solver
+
+    monkeypatch.setattr(planner.solver, "construct", construct)
+    monkeypatch.setattr(planner.solver, "_solver", no_time)
+    problem = read_problem(EXAMPLE)
+    seen: list[Progress] = []
+    result = solve(problem, Options(time_limit=5, seed=0, workers=1, lns=False), on_progress=seen.append)
+    assert result.status is Status.FEASIBLE and result.schedule is not None
+    assert [p.solutions for p in seen] == [1]
+    figures, _ = soft_figures(problem, result.schedule)
+    assert seen[0].objective == result.objective == sum(problem.event.weight(g) * n for g, n in figures.items())

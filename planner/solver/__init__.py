@@ -299,6 +299,10 @@ def solve(
     elif status is Status.UNKNOWN and origin is not None:  # the search found none: the first one
         status, placement = Status.FEASIBLE, origin
         value, soft = _figures(problem, data.to_schedule(origin))
+        if on_progress is not None and watcher.solutions == 0:  # the only schedule: shown too
+            watcher.solutions = 1
+            at = min(t for p, t in opening if p is origin) if opening else seconds
+            on_progress(Progress(at, value, solver.best_objective_bound, 1))
     else:
         return SolveResult(status, None, seconds=seconds, solutions=watcher.solutions)
     solutions = max(1, watcher.solutions)
