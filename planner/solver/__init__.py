@@ -198,7 +198,7 @@ def solve(
             if ruled is not None:
                 opening.append((ruled, time.perf_counter() - started))
             if opening and on_progress is not None:  # phase one's schedule, scored by the checker
-                placement, at = min(opening, key=lambda f: f[1])
+                placement, at = _earliest(opening)
                 watcher.solutions = 1  # the full model's schedules are numbered on from it
                 on_progress(Progress(at, _figures(problem, data.to_schedule(placement))[0], 0.0, 1))
         if annealing and opening:
@@ -214,7 +214,7 @@ def solve(
         elif annealed is not None:
             v.hint(data.to_schedule(annealed[0]))
         elif phased and opening:
-            v.hint(data.to_schedule(min(opening, key=lambda f: f[1])[0]))
+            v.hint(data.to_schedule(_earliest(opening)[0]))
         # Otherwise the constructed schedule is not a hint: measured on 600 people, hinting
         # it made the search settle three times worse (12,516 against 4,063 at 60 s).
         solver = _solver(problem, options, left())
@@ -240,7 +240,7 @@ def solve(
         if found is None and annealed is not None:
             origin: Placement | None = annealed[0]
         else:
-            origin = found if found is not None else min(opening, key=lambda f: f[1])[0] if opening else None
+            origin = found if found is not None else _earliest(opening)[0] if opening else None
         if lns and code in (cp_model.FEASIBLE, cp_model.UNKNOWN) and origin is not None and left() > 1:
             done.set()  # a schedule is in hand: the construction can stop
             if found is not None:
@@ -301,14 +301,18 @@ def solve(
         value, soft = _figures(problem, data.to_schedule(origin))
         if on_progress is not None and watcher.solutions == 0:  # the only schedule: shown too
             watcher.solutions = 1
-            at = min(t for p, t in opening if p is origin) if opening else seconds
-            on_progress(Progress(at, value, solver.best_objective_bound, 1))
+            on_progress(Progress(first, value, solver.best_objective_bound, 1))
     else:
         return SolveResult(status, None, seconds=seconds, solutions=watcher.solutions)
     solutions = max(1, watcher.solutions)
     return _result(
         problem, data, status, placement, value, soft, solver.best_objective_bound, seconds, first, solutions
     )
+
+
+def _earliest(opening: list[tuple[Placement, float]]) -> tuple[Placement, float]:
+    """The first schedule found outside the full model, with when (``opening`` not empty)."""
+    return min(opening, key=lambda f: f[1])
 
 
 #: with LNS to follow, the share of the time left that the full model's search gets
@@ -337,7 +341,7 @@ def _annealed(
 ) -> tuple[Placement, int, dict[str, int]]:
     """Anneal the first schedule for ANNEAL_SHARE of the time left: the best schedule, its
     objective and figures (the first schedule's, scored by the checker, if none was better)."""
-    origin = min(opening, key=lambda f: f[1])[0]
+    origin = _earliest(opening)[0]
     value, soft = _figures(problem, data.to_schedule(origin))
     other = spared(data, left() * SPARE_SHARE, seed=options.seed, stop=should_stop or (lambda: False))
     if other is not None:
