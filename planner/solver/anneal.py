@@ -64,6 +64,8 @@ SUPPORTED = frozenset(
 #: (most chains meet a session that may not start at the other slot), but a draw that
 #: fails costs a few microseconds.
 MIX = (0.40, 0.20, 0.35, 0.05)
+TARGETED = True
+FAST = True
 #: A Kempe chain is given up when it grows beyond this many sessions (a big chain
 #: changes many people's days at once, and costs as much as many small moves; on ITC2007
 #: chains stay below 20).
@@ -453,6 +455,16 @@ class _State:
     def _try(self, plan: list[tuple[int, int, tuple[int, ...]]], temperature: float) -> int | None:
         """Make the move ``plan`` ((session, new start, rooms to try first)) if it keeps
         every hard rule and the annealing accepts it; the change in the objective, or None."""
+        if len(plan) == 1 and FAST:
+            i, g, _ = plan[0]
+            g0, m = self.start[i], self.length[i]
+            if self.twin[i] < 0 and (g0 + m <= g or g + m <= g0):
+                return self._try_move(i, g, temperature)
+        return self._try_general(plan, temperature)
+
+    def _try_general(self, plan: list[tuple[int, int, tuple[int, ...]]], temperature: float) -> int | None:
+        """Make the move ``plan`` ((session, new start, rooms to try first)) if it keeps
+        every hard rule and the annealing accepts it; the change in the objective, or None."""
         hard = self.hard
         start, room = self.start, self.room
         # first, without changing anything, what surely fails: most draws do
@@ -531,6 +543,85 @@ class _State:
             self._add(i, g, k)
         return None
 
+    def _try_move(self, i: int, g: int, temperature: float) -> int | None:
+        """``_try`` for one session (no twin) to a start g clear of its old span: the hard
+        rules and the change in the objective are worked out before anything changes, so a
+        move the annealing refuses (most, once it is cool) costs no undoing. A move that
+        needs another session's room goes the long way (``_try``)."""
+        hard, start, room = self.hard, self.start, self.room
+        m = self.length[i]
+        if g not in self.start_set[i] or hard.window[m][g] & self.neighbours[i]:
+            return None
+        for j, relation, gap, first in self.links[i]:
+            h = start[j]
+            if h >= 0 and hard._broken(i, j, h, relation, gap, first) >> g & 1:
+                return None
+        g0, k0 = start[i], room[i]
+        k = self._free_room(i, g, (k0,))
+        if k < 0:
+            return self._try_general([(i, g, (k0,))], temperature)
+        delta = 0
+        if self.per_day:
+            day, pos, occ, beg, pd_cost, shift = self.day, self.pos, self.occ, self.beg, self.pd_cost, self.shift
+            base = (1 << m) - 1
+            d0, d1 = day[g0], day[g]
+            s0, s1, b0, b1 = base << pos[g0], base << pos[g], 1 << pos[g0], 1 << pos[g]
+            memo0, memo1, pd = self.memo[d0], self.memo[d1], self._pd
+            if d0 == d1:
+                keep, keep_b = ~s0, ~b0
+                for x in self.req_x[i]:
+                    x += d0
+                    o, b = occ[x] & keep | s1, beg[x] & keep_b | b1
+                    c = memo0.get(o | b << shift)
+                    delta += (pd(d0, o, b) if c is None else c) - pd_cost[x]
+            else:
+                keep, keep_b = ~s0, ~b0
+                for x in self.req_x[i]:
+                    x0, x1 = x + d0, x + d1
+                    o, b = occ[x0] & keep, beg[x0] & keep_b
+                    c = memo0.get(o | b << shift)
+                    delta += (pd(d0, o, b) if c is None else c) - pd_cost[x0]
+                    o, b = occ[x1] | s1, beg[x1] | b1
+                    c = memo1.get(o | b << shift)
+                    delta += (pd(d1, o, b) if c is None else c) - pd_cost[x1]
+        if self.w_opt:
+            tl, minutes = self.timeline, self.minutes
+            a0, a1 = tl[g0], tl[g]
+            e0, e1 = a0 + minutes[i], a1 + minutes[i]
+            clash = self.away[i].get(g, 0) - self.away[i].get(g0, 0)
+            for j, c in self.partners[i]:
+                h = start[j]
+                b, e = tl[h], tl[h] + minutes[j]
+                if b < e1 and a1 < e:
+                    clash += c
+                if b < e0 and a0 < e:
+                    clash -= c
+            delta += self.w_opt * clash
+        if self.w_pref:
+            cost = self.start_cost[i]
+            delta += self.w_pref * (cost[g] - cost[g0])
+        if k != k0:
+            cost = self.room_cost[i]
+            delta += self.w_fit * (cost[k] - cost[k0])
+            if self.w_group:
+                for gi in self.groups[i]:
+                    rooms = self.group_rooms[gi]
+                    delta += self.w_group * ((k not in rooms) - (rooms[k0] == 1))
+        self.last_delta = delta
+        if delta > 0 and self.rng.random() >= math.exp(-delta / temperature):
+            return None
+        self._remove(i, g0, k0)
+        hard._lift(i)
+        hard._drop(i, g, k)
+        self._add(i, g, k)
+        if self.per_day:
+            occ, beg, pd_cost, pd, D = self.occ, self.beg, self.pd_cost, self._pd, self.days
+            for x in self.req_x[i]:
+                for y in {x + d0, x + d1}:
+                    pd_cost[y] = pd(y % D, occ[y], beg[y])
+        self.value += delta
+        return delta
+
     def _make_way(self, i: int, g: int, moving: int, depth: int, seen: set[int]) -> int:
         """A room for session i at start g, made free by moving the one session in it then
         to another room at the same time (itself made free so, ``depth`` deep), or -1. Only
@@ -578,6 +669,14 @@ class _State:
         start, room = self.start, self.room
         r = random()
         if r < MIX[0]:  # move one session (with its back-to-back partner)
+            if self.twin[i] < 0 and TARGETED:
+                # a start where none of its required people is busy: drawn from all starts,
+                # 9 in 10 would be (ITC2007 #5)
+                g0, nb, window = start[i], self.neighbours[i], self.hard.window[self.length[i]]
+                open_ = [g for g in self.starts[i] if g != g0 and not window[g] & nb]
+                if not open_:
+                    return None
+                return [(i, open_[int(random() * len(open_))], (room[i],))]
             starts = self.starts[i]
             g = starts[int(random() * len(starts))]
             if g == start[i]:
