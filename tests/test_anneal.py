@@ -15,7 +15,7 @@ from planner.itc2007.tim import parse_tim
 from planner.model import Problem
 from planner.rules import SoftGoal
 from planner.solver import Options, Status, solve
-from planner.solver.anneal import SUPPORTED, anneal, spared, supports
+from planner.solver.anneal import SUPPORTED, anneal, anneal_many, spared, supports
 from planner.solver.construct import construct
 from planner.solver.prepare import prepare
 from tests.builders import D1, D2, at, day, person, problem, room, schedule, session
@@ -98,6 +98,37 @@ def test_same_seed_and_iterations_give_the_same_schedule() -> None:
     start = construct(data, seconds=10, seed=3)
     runs = [anneal(data, start, deadline=FAR, seed=7, iterations=2_000) for _ in range(2)]
     assert runs[0] is not None and runs[0] == runs[1]
+
+
+def test_annealers_side_by_side_give_the_best_of_their_seeds() -> None:
+    """Three searches in three processes, seeds 4, 5 and 6, a fixed move count: the answer
+    is the best of the three as each gives it alone, and it keeps every rule."""
+    p = _weighted(generate("small", 2).problem, random.Random(2))
+    data = prepare(p)
+    start = construct(data, seconds=10, seed=2)
+    alone = [anneal(data, start, deadline=FAR, seed=s, iterations=2_000) for s in (4, 5, 6)]
+    values = [r[1] for r in alone if r is not None]
+    assert len(set(values)) > 1, "the seeds should differ, or this checks nothing"
+    heard: list[int] = []
+    found = anneal_many(data, start, deadline=FAR, seed=4, iterations=2_000, on_better=heard.append, annealers=3)
+    assert found is not None and found[1] == min(values)
+    assert found in alone
+    assert check(p, data.to_schedule(found[0])).objective(p) == found[1]
+    assert heard and heard == sorted(heard, reverse=True) and heard[-1] == found[1]
+
+
+def test_a_stop_ends_the_annealers_side_by_side() -> None:
+    """No deadline, no move cap: the stop ends the search here and in the other processes."""
+    p = _weighted(generate("small", 1).problem, random.Random(1))
+    data = prepare(p)
+    start = construct(data, seconds=10, seed=1)
+    asked: list[int] = []
+    found = anneal_many(
+        data, start, deadline=FAR, seed=0, stop=lambda: asked.append(1) or len(asked) > 50, annealers=2
+    )
+    assert len(asked) > 50
+    if found is not None:
+        assert check(p, data.to_schedule(found[0])).ok
 
 
 def test_never_worse_than_the_start() -> None:

@@ -8,6 +8,7 @@ figures); the outcome of a search is never an exception.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from ortools.sat.python import cp_model
 
 from planner.model import Problem, Schedule
 from planner.rules import SoftGoal
-from planner.solver.anneal import anneal, spared, supports
+from planner.solver.anneal import anneal_many, spared, supports
 from planner.solver.construct import Placement, construct
 from planner.solver.cpsat import DEFAULT_CONFIG, Constraints, ModelConfig, Objective, Variables
 from planner.solver.lns import Improvement, improve
@@ -40,7 +41,7 @@ class Status(str, Enum):
 class Options:
     time_limit: float = 30.0
     seed: int = 0
-    workers: int = 0  # 0: auto (see _workers)
+    workers: int = 0  # CP-SAT's threads and annealing processes; 0: auto (_workers, _annealers)
     previous: Schedule | None = None  # hint the search with it
     log: bool = False
     model: ModelConfig = DEFAULT_CONFIG
@@ -357,17 +358,31 @@ def _annealed(
             watcher.solutions += 1
             on_progress(Progress(time.perf_counter() - started, objective, 0.0, watcher.solutions))
 
-    found = anneal(
+    found = anneal_many(
         data,
         origin,
         deadline=time.perf_counter() + left() * ANNEAL_SHARE,
         seed=options.seed,
         stop=should_stop or (lambda: False),
         on_better=better,
+        annealers=_annealers(options),
     )
     if found is None:
         return origin, value, soft
     return found
+
+
+#: searches side by side when Options.workers is 0 (auto): one per core, at most this many
+#: (each holds its own copy of the data: 170-590 MB on ITC2007)
+ANNEALERS = 4
+
+
+def _annealers(options: Options) -> int:
+    """How many annealing searches run at once: Options.workers, else one per core, at most
+    ANNEALERS; never more than the cores."""
+    cores = os.cpu_count() or 1
+    wanted = options.workers if options.workers > 0 else ANNEALERS
+    return max(1, min(wanted, cores))
 
 
 def _annealed_result(
