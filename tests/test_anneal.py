@@ -110,7 +110,9 @@ def test_annealers_side_by_side_give_the_best_of_their_seeds() -> None:
     values = [r[1] for r in alone if r is not None]
     assert len(set(values)) > 1, "the seeds should differ, or this checks nothing"
     heard: list[int] = []
-    found = anneal_many(data, start, deadline=FAR, seed=4, iterations=2_000, on_better=heard.append, annealers=3)
+    found = anneal_many(
+        data, start, deadline=FAR, seed=4, iterations=2_000, on_better=heard.append, annealers=3
+    )
     assert found is not None and found[1] == min(values)
     assert found in alone
     assert check(p, data.to_schedule(found[0])).objective(p) == found[1]

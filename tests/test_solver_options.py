@@ -123,4 +123,6 @@ def test_a_constructed_schedule_that_stands_as_the_answer_is_reported_as_progres
     assert result.status is Status.FEASIBLE and result.schedule is not None
     assert [p.solutions for p in seen] == [1]
     figures, _ = soft_figures(problem, result.schedule)
-    assert seen[0].objective == result.objective == sum(problem.event.weight(g) * n for g, n in figures.items())
+    assert (
+        seen[0].objective == result.objective == sum(problem.event.weight(g) * n for g, n in figures.items())
+    )

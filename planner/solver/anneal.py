@@ -680,7 +680,14 @@ class _State:
             return self._try_general([(i, g, (k0,))], temperature)
         delta = 0
         if self.per_day:
-            day, pos, occ, beg, pd_cost, shift = self.day, self.pos, self.occ, self.beg, self.pd_cost, self.shift
+            day, pos, occ, beg, pd_cost, shift = (
+                self.day,
+                self.pos,
+                self.occ,
+                self.beg,
+                self.pd_cost,
+                self.shift,
+            )
             base = (1 << m) - 1
             d0, d1 = day[g0], day[g]
             s0, s1, b0, b1 = base << pos[g0], base << pos[g], 1 << pos[g0], 1 << pos[g]
