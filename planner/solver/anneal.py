@@ -7,7 +7,7 @@ with Kempe chains and swaps). This is that search, on the planner's own ``Prepar
 data, for any Problem whose weighted goals it can score (see ``supports``):
 
 * **Moves** (each keeps every hard rule, or is not made): move one session to another
-  start and room; swap the starts of two sessions; a Kempe chain between two starts
+  start (one where none of its required people is busy) and room; swap the starts of two sessions; a Kempe chain between two starts
   (the sessions of one length at either start that share a required person with one
   another, all changing sides at once); give a session another room. A session's
   back-to-back partner moves with it. Only starts and rooms that ``prepare`` left are
@@ -19,13 +19,15 @@ data, for any Problem whose weighted goals it can score (see ``supports``):
   their rooms' empty seats, their preferences and their groups' rooms. A person's day
   is two bitmasks of the day's slots (those taken, those where a session starts), and
   its cost (late finish, sessions in a row beyond the limit, a single session) is
-  computed once per pair of masks and remembered.
+  computed once per pair of masks and remembered. A one-session move is scored before
+  anything changes, so a refused one costs no undoing.
 * **Acceptance**: a worse schedule is taken with probability exp(-worse / T); T falls
   geometrically with the time (or the moves) spent, from T0 (set by a sample of moves)
   to END times the smallest weight; with CYCLES > 1 it rises again for each cycle, from
   the best schedule.
 
-The figures are those of ``planner.checker`` (the same definitions, per required
+``anneal_many`` runs several searches at once, one per process and seed, and keeps the
+best. The figures are those of ``planner.checker`` (the same definitions, per required
 person and day; optional attendees' clashes pair by pair), counted again from scratch
 at the end; the tests hold them to the checker's.
 """
