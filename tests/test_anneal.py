@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 
+import planner.solver.anneal as annealing
 from planner.checker import check
 from planner.generator import generate
 from planner.itc2007.mapping import to_problem
@@ -97,6 +98,24 @@ def test_same_seed_and_iterations_give_the_same_schedule() -> None:
     data = prepare(p)
     start = construct(data, seconds=10, seed=3)
     runs = [anneal(data, start, deadline=FAR, seed=7, iterations=2_000) for _ in range(2)]
+    assert runs[0] is not None and runs[0] == runs[1]
+
+
+@pytest.mark.parametrize(("kind", "seed"), [("small", 0), ("small", 1), ("itc", 1), ("itc", 3)])
+def test_a_move_judged_before_it_is_made_is_judged_as_making_it_would(
+    kind: str, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One-session moves are scored without changing anything (FAST); the general way
+    makes the move, scores it and undoes it. Same seed, same moves: the same schedule."""
+    base = _itc_like(seed) if kind == "itc" else generate(kind, seed).problem
+    weights = {goal.value: 0 for goal in SoftGoal} | {goal: 1 + seed for goal in SUPPORTED}  # all on
+    p = replace(base, event=replace(base.event, weights=tuple(weights.items())))
+    data = prepare(p)
+    start = construct(data, seconds=10, seed=seed)
+    runs = []
+    for fast in (True, False):
+        monkeypatch.setattr(annealing, "FAST", fast)
+        runs.append(anneal(data, start, deadline=FAR, seed=seed, iterations=3_000))
     assert runs[0] is not None and runs[0] == runs[1]
 
 
