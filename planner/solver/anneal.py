@@ -7,9 +7,10 @@ with Kempe chains and swaps). This is that search, on the planner's own ``Prepar
 data, for any Problem whose weighted goals it can score (see ``supports``):
 
 * **Moves** (each keeps every hard rule, or is not made): move one session to another
-  start (one where none of its required people is busy) and room; swap the starts of two sessions; a Kempe chain between two starts
-  (the sessions of one length at either start that share a required person with one
-  another, all changing sides at once); give a session another room. A session's
+  start (one where none of its required people is busy) and room; swap the starts of
+  two sessions; a Kempe chain between two starts (the sessions of one length at either
+  start that share a required person with one another, all changing sides at once);
+  give a session another room. A session's
   back-to-back partner moves with it. Only starts and rooms that ``prepare`` left are
   tried; the rest of the hard rules (required people, rooms, plenaries, dependencies)
   are the construction's bitmasks (``construct._Search``), so a move is checked by a
