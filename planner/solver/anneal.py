@@ -10,11 +10,10 @@ data, for any Problem whose weighted goals it can score (see ``supports``):
   start (one where none of its required people is busy) and room; swap the starts of
   two sessions; a Kempe chain between two starts (the sessions of one length at either
   start that share a required person with one another, all changing sides at once);
-  give a session another room. A session's
-  back-to-back partner moves with it. Only starts and rooms that ``prepare`` left are
-  tried; the rest of the hard rules (required people, rooms, plenaries, dependencies)
-  are the construction's bitmasks (``construct._Search``), so a move is checked by a
-  few ANDs.
+  give a session another room. A session's back-to-back partner moves with it. Only
+  starts and rooms that ``prepare`` left are tried; the rest of the hard rules (required
+  people, rooms, plenaries, dependencies) are the construction's bitmasks
+  (``construct._Search``), so a move is checked by a few ANDs.
 * **Scoring** is incremental: a move changes the figures of the (person, day) pairs of
   its sessions' required people, the optional attendees' clashes of its sessions,
   their rooms' empty seats, their preferences and their groups' rooms. A person's day
