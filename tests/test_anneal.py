@@ -138,6 +138,22 @@ def test_annealers_side_by_side_give_the_best_of_their_seeds() -> None:
     assert heard and heard == sorted(heard, reverse=True) and heard[-1] == found[1]
 
 
+def test_with_no_processes_to_be_had_one_search_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where processes cannot be started (no /dev/shm, a process limit), the answer is the
+    one search's, not an error."""
+    p = _weighted(generate("small", 2).problem, random.Random(2))
+    data = prepare(p)
+    start = construct(data, seconds=10, seed=2)
+
+    def refuse(*_: object, **__: object) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(annealing.multiprocessing.get_context("spawn"), "Queue", refuse)
+    found = anneal_many(data, start, deadline=FAR, seed=4, iterations=2_000, annealers=3)
+    assert found == anneal(data, start, deadline=FAR, seed=4, iterations=2_000)
+    assert found is not None
+
+
 def test_a_stop_ends_the_annealers_side_by_side() -> None:
     """No deadline, no move cap: the stop ends the search here and in the other processes."""
     p = _weighted(generate("small", 1).problem, random.Random(1))

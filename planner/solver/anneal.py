@@ -163,21 +163,25 @@ def anneal_many(
     if annealers <= 1 or multiprocessing.current_process().daemon:  # a daemon has no children
         return anneal(data, start, deadline, seed, stop, iterations, on_better)
     ctx = multiprocessing.get_context("spawn")  # no fork: the caller may run threads
-    halt = ctx.Event()
-    inbox = ctx.Queue()
     # a wall-clock deadline: each process counts its own time from it
     wall = time.time() + (deadline - time.perf_counter())
-    others = [
-        ctx.Process(
-            target=_anneal_elsewhere,
-            args=(data, start, wall, seed + w, halt, inbox, iterations),
-            name=f"anneal-{w}",
-            daemon=True,
-        )
-        for w in range(1, annealers)
-    ]
-    for process in others:
-        process.start()
+    others: list[multiprocessing.process.BaseProcess] = []
+    try:
+        halt = ctx.Event()
+        inbox = ctx.Queue()
+        for w in range(1, annealers):
+            process = ctx.Process(
+                target=_anneal_elsewhere,
+                args=(data, start, wall, seed + w, halt, inbox, iterations),
+                name=f"anneal-{w}",
+                daemon=True,
+            )
+            process.start()
+            others.append(process)
+    except OSError:  # no processes here (no /dev/shm, a process limit): one search
+        for process in others:
+            process.terminate()
+        return anneal(data, start, deadline, seed, stop, iterations, on_better)
     best = [math.inf]
     results: list[tuple[Placement, int, dict[str, int]] | None] = []
 
