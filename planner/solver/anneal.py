@@ -674,39 +674,28 @@ class _State:
         needs another session's room goes the long way (``_try``)."""
         hard, start, room = self.hard, self.start, self.room
         m = self.length[i]
-        if g not in self.start_set[i] or hard.window[m][g] & self.neighbours[i]:
+        # g is clear of i's own span, so i need not be lifted for the hard rules
+        if g not in self.start_set[i] or not self._fits(i, g):
             return None
-        for j, relation, gap, first in self.links[i]:
-            h = start[j]
-            if h >= 0 and hard._broken(i, j, h, relation, gap, first) >> g & 1:
-                return None
         g0, k0 = start[i], room[i]
         k = self._free_room(i, g, (k0,))
         if k < 0:
             return self._try_general([(i, g, (k0,))], temperature)
         delta = 0
         if self.per_day:
-            day, pos, occ, beg, pd_cost, shift = (
-                self.day,
-                self.pos,
-                self.occ,
-                self.beg,
-                self.pd_cost,
-                self.shift,
-            )
+            occ, beg, pd_cost, shift, pos = self.occ, self.beg, self.pd_cost, self.shift, self.pos
             base = (1 << m) - 1
-            d0, d1 = day[g0], day[g]
-            s0, s1, b0, b1 = base << pos[g0], base << pos[g], 1 << pos[g0], 1 << pos[g]
+            d0, d1 = self.day[g0], self.day[g]
+            s1, b1 = base << pos[g], 1 << pos[g]
+            keep, keep_b = ~(base << pos[g0]), ~(1 << pos[g0])  # i's old span and start out
             memo0, memo1, pd = self.memo[d0], self.memo[d1], self._pd
             if d0 == d1:
-                keep, keep_b = ~s0, ~b0
                 for x in self.req_x[i]:
                     x += d0
                     o, b = occ[x] & keep | s1, beg[x] & keep_b | b1
                     c = memo0.get(o | b << shift)
                     delta += (pd(d0, o, b) if c is None else c) - pd_cost[x]
             else:
-                keep, keep_b = ~s0, ~b0
                 for x in self.req_x[i]:
                     x0, x1 = x + d0, x + d1
                     o, b = occ[x0] & keep, beg[x0] & keep_b
