@@ -4,7 +4,11 @@ better than where it started, and is scored exactly as the checker scores it."""
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+import textwrap
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -281,3 +285,32 @@ def test_spared_keeps_sessions_out_of_the_last_slot_when_it_can() -> None:
     assert spared(prepare(three), seconds=0.3, seed=0) is None
     unweighted = replace(two, event=replace(two.event, weights=(("late_finish", 0),)))
     assert spared(prepare(unweighted), seconds=1, seed=0) is None  # nothing to spare
+
+
+def test_a_callers_script_without_a_main_guard_is_not_run_again(tmp_path: Path) -> None:
+    """The searches' processes are spawned; they must not run the caller's script again
+    (one that solves at its top level, with no ``if __name__ == "__main__"``, would solve
+    again in every child, and the parent waited for them far past its time limit)."""
+    script = tmp_path / "plan.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            print("script ran", flush=True)
+            from planner.generator import generate
+            from planner.solver.anneal import anneal_many
+            from planner.solver.construct import construct
+            from planner.solver.prepare import prepare
+
+            data = prepare(generate("small", 2).problem)
+            start = construct(data, seconds=10, seed=2)
+            found = anneal_many(data, start, deadline=1e12, seed=4, iterations=500, annealers=2)
+            print("annealed", found is None or found[1] >= 0, flush=True)
+            """
+        )
+    )
+    run = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("script ran") == 1, run.stdout + run.stderr
+    assert "annealed True" in run.stdout

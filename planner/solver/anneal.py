@@ -38,9 +38,12 @@ import math
 import multiprocessing
 import queue as queues
 import random
+import sys
 import time
+import types
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from planner.model import NOON, Problem
@@ -176,7 +179,8 @@ def anneal_many(
                 name=f"anneal-{w}",
                 daemon=True,
             )
-            process.start()
+            with _callers_script_kept_out():
+                process.start()
             others.append(process)
     except OSError:  # no processes here (no /dev/shm, a process limit): one search
         for process in others:
@@ -229,6 +233,26 @@ def anneal_many(
                 process.terminate()
     found = [r for r in results if r is not None]
     return min(found, key=lambda r: r[1]) if found else None
+
+
+@contextmanager
+def _callers_script_kept_out() -> Iterator[None]:
+    """While a search's process starts: a spawned child first runs the caller's main
+    script again (Python's "safe importing of main module"), unless it is guarded by
+    ``if __name__ == "__main__"``. A caller's script that solves at its top level would
+    then solve again in each child, and the parent, writing the search's data to a child
+    that is busy with that, would wait for it far past the time limit (seen: a 60 s solve
+    of 600 people still running after 4 minutes). The searches need nothing of the
+    caller's script, so the child is told of none: a bare ``__main__`` while it starts."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is None:
+            del sys.modules["__main__"]
+        else:
+            sys.modules["__main__"] = main
 
 
 def _anneal_elsewhere(
