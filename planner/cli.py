@@ -142,11 +142,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
     previous = before.schedule if before is not None else None
 
     def show(p: Progress) -> None:
-        gap = abs(p.objective - p.bound) / max(1.0, abs(p.objective))
-        _say(
-            f"  {p.seconds:7.2f} s  schedule #{p.solutions:<3d} objective {p.objective:>10.0f}"
-            f"  bound {p.bound:>10.0f}  gap {gap:6.1%}"
-        )
+        line = f"  {p.seconds:7.2f} s  schedule #{p.solutions:<3d} objective {p.objective:>10.0f}"
+        if p.bound is not None:  # none yet: a gap to nothing would read as 100%
+            gap = abs(p.objective - p.bound) / max(1.0, abs(p.objective))
+            line += f"  bound {p.bound:>10.0f}  gap {gap:6.1%}"
+        _say(line)
 
     _say(
         f"Solving {problem.event.name}: {len(problem.sessions)} sessions, "

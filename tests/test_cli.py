@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +41,9 @@ HEROES = ROOT / "data" / "heroes-halmstad-2025.xlsx"
 FAST = ["--time-limit", "5", "--workers", "2", "--seed", "1"]
 
 # A progress line: "     1.29 s  schedule #1   objective      18763  bound        803  gap  95.7%"
+# (no bound and gap for a schedule found before the full model proved any bound)
 PROGRESS = re.compile(
-    r"^\s+(\d+\.\d+) s\s+schedule #(\d+)\s+objective\s+-?\d+\s+bound\s+-?\d+\s+gap\s+[\d.]+%$"
+    r"^\s+(\d+\.\d+) s\s+schedule #(\d+)\s+objective\s+-?\d+(\s+bound\s+-?\d+\s+gap\s+[\d.]+%)?$"
 )
 
 Tables = dict[str, list[list[Any]]]
@@ -331,6 +332,21 @@ def test_a_csv_folder_solves_and_checks(tmp_path: Path, capsys: pytest.CaptureFi
     assert_schedule_file(out / "schedule.csv", gen.problem)
     assert summary_of(out)["status"] in ("optimal", "feasible")
     assert invoke(capsys, "check", folder, out / "schedule.csv").code == 0
+
+
+def test_a_schedule_found_before_any_bound_shows_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a per-person goal weighted, the first schedule comes from the rules alone,
+    before the full model has proved any bound: its progress line shows no bound and no
+    gap (a gap to nothing read "gap 100%")."""
+    gen = generate("small", 1)
+    weighted = replace(gen.problem, event=replace(gen.problem.event, weights=(("single_day", 5),)))
+    folder = write_csv_folder(weighted, tmp_path / "meeting")
+    run = invoke(capsys, "solve", folder, "--out", tmp_path / "out", *FAST)
+    assert run.code == 0, run.out + run.err
+    lines = [m for m in map(PROGRESS.match, run.out.splitlines()) if m]
+    assert lines and lines[0].group(2) == "1" and lines[0].group(3) is None, run.out
 
 
 def _odd(name: str, i: int) -> str:

@@ -74,7 +74,9 @@ class Progress:
 
     seconds: float
     objective: float
-    bound: float
+    #: the best lower bound proven so far; None where the schedule came from outside the
+    #: full model (construction, rules only, annealing) before it proved any
+    bound: float | None
     solutions: int
 
 
@@ -201,7 +203,7 @@ def solve(
             if opening and on_progress is not None:  # phase one's schedule, scored by the checker
                 placement, at = _earliest(opening)
                 watcher.solutions = 1  # the full model's schedules are numbered on from it
-                on_progress(Progress(at, _figures(problem, data.to_schedule(placement))[0], 0.0, 1))
+                on_progress(Progress(at, _figures(problem, data.to_schedule(placement))[0], None, 1))
         if annealing and opening:
             built.set()
             annealed = _annealed(
@@ -351,12 +353,12 @@ def _annealed(
             origin, value, soft = other, other_value, other_soft
             if on_progress is not None:
                 watcher.solutions += 1
-                on_progress(Progress(time.perf_counter() - started, value, 0.0, watcher.solutions))
+                on_progress(Progress(time.perf_counter() - started, value, None, watcher.solutions))
 
     def better(objective: int) -> None:
         if on_progress is not None:
             watcher.solutions += 1
-            on_progress(Progress(time.perf_counter() - started, objective, 0.0, watcher.solutions))
+            on_progress(Progress(time.perf_counter() - started, objective, None, watcher.solutions))
 
     found = anneal_many(
         data,
