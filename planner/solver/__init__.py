@@ -12,7 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from ortools.sat.python import cp_model
@@ -21,7 +21,14 @@ from planner.model import Problem, Schedule
 from planner.rules import SoftGoal
 from planner.solver.anneal import anneal_many, spared, supports
 from planner.solver.construct import Placement, construct
-from planner.solver.cpsat import DEFAULT_CONFIG, Constraints, ModelConfig, Objective, Variables
+from planner.solver.cpsat import (
+    DEFAULT_CONFIG,
+    Constraints,
+    ModelConfig,
+    Objective,
+    Variables,
+    shift_safe,
+)
 from planner.solver.lns import Improvement, improve
 from planner.solver.prepare import Blocked, Prepared, prepare
 
@@ -127,7 +134,7 @@ def build(
     with a previous schedule, changes from it are a soft goal too."""
     model = cp_model.CpModel()
     variables = Variables(model, data)
-    Constraints(model, data, variables, config).add_all()
+    Constraints(model, data, variables, config, previous).add_all()
     objective = Objective(model, data, variables, config)
     objective.build(previous)
     return model, variables, objective
@@ -161,6 +168,7 @@ def solve(
     phased = _rules_first(problem, options)
     lns = _lns(problem, options)
     annealing = phased and _anneal(problem, options)
+    config = _config(problem, options, phased or lns)
     running: list[cp_model.CpSolver] = []  # every search under way (a stop reaches them all)
     first_phase: list[cp_model.CpSolver] = []  # the rules-only search, while it runs
     done = threading.Event()
@@ -211,7 +219,7 @@ def solve(
             )
             if ANNEAL_SHARE >= 1 or left() <= 1 or (should_stop is not None and should_stop()):
                 return _annealed_result(problem, data, annealed, started, opening, watcher.solutions)
-        model, v, objective = build(data, options.model, options.previous)
+        model, v, objective = build(data, config, options.previous)
         if options.previous is not None:
             v.hint(options.previous)
         elif annealed is not None:
@@ -453,6 +461,17 @@ PER_PERSON_GOALS = (
     SoftGoal.FAIR_PERSON,
     SoftGoal.FAIR_INSTITUTION,
 )
+
+
+#: left-justified starts (ModelConfig.left_justified) by default only where the full model
+#: has the whole time: with a first schedule from elsewhere to hint or to fix parts of
+#: (rules first, LNS), that schedule would have to be left-justified too.
+def _config(problem: Problem, options: Options, schedules_from_elsewhere: bool) -> ModelConfig:
+    """The model's configuration, with left_justified decided where the options leave it."""
+    config = options.model
+    if config.left_justified is None:
+        config = replace(config, left_justified=not schedules_from_elsewhere and shift_safe(problem))
+    return config
 
 
 def _rules_first(problem: Problem, options: Options) -> bool:
