@@ -389,6 +389,20 @@ def test_hostile_text_round_trips_as_text_in_both_parsers() -> None:
         assert "Group; =SUM(1)" in reads[0].description
 
 
+def test_calendar_names_are_escaped_text() -> None:
+    """NAME and X-WR-CALNAME are TEXT: a comma, a semicolon or a backslash in the event's or
+    a person's name is escaped (unescaped, "Smith, Alice" ends the value at the comma)."""
+    p, schedule = _hostile()
+    files = calendar_files(p, schedule, stamp=STAMP)
+    lines = files["event.ics"].replace(b"\r\n ", b"").decode().split("\r\n")
+    expected = 'Meet\\; "the"\\, team 2025 😀'
+    assert f"NAME:{expected}" in lines and f"X-WR-CALNAME:{expected}" in lines
+    for name, data in files.items():  # every person's and room's calendar too
+        (line,) = [x for x in data.replace(b"\r\n ", b"").decode().split("\r\n") if x.startswith("NAME:")]
+        bare = line.replace("\\\\", "").replace("\\,", "").replace("\\;", "")
+        assert "," not in bare and ";" not in bare and "\\" not in bare, (name, line)
+
+
 def test_safe_stems() -> None:
     assert safe_stem("../../etc/passwd") == "___.._etc_passwd"
     assert "/" not in safe_stem("../../etc/passwd") and not safe_stem("../../etc/passwd").startswith(".")

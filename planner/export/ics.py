@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, vCalAddress, vText
 from icalendar.enums import STATUS, TRANSP
 
 from planner.export.common import KIND_LABEL, agendas, description_lines, location
@@ -74,15 +74,17 @@ def _vevent(problem: Problem, entry: Entry, stamp: datetime, *, optional: bool =
 
 def _calendar(problem: Problem, name: str, uid_key: str, events: Iterable[tuple[Entry, Event]]) -> bytes:
     """A PUBLISH calendar with its VTIMEZONE; its own UID is derived too (never random)."""
-    # A calendar's name is one line in every client (and icalendar does not escape NAME's line breaks).
-    name = " ".join(name.split())
     cal = Calendar.new(
         prodid=PRODID,
-        name=name,
         method="PUBLISH",
         calscale="GREGORIAN",
         uid=session_uid(problem.event, f"calendar\x1f{uid_key}"),
     )
+    # NAME (RFC 7986) and X-WR-CALNAME are TEXT, but icalendar 7 writes them as given (an
+    # unknown type): "Smith, Alice" would end the value at the comma. As vText they are
+    # escaped like SUMMARY. A calendar's name is one line in every client.
+    for key in ("NAME", "X-WR-CALNAME"):
+        cal.add(key, vText(" ".join(name.split())))
     days: list[date] = []
     for entry, vevent in events:
         cal.add_component(vevent)
