@@ -123,16 +123,32 @@ def shown(raw: Cell) -> str:
     return str(raw)
 
 
+#: Characters a workbook cannot hold (XML 1.0 forbids them; openpyxl refuses them): a
+#: CSV file may carry one, and the schedule workbook repeats the input, so it is refused
+#: here, where the organiser can be told which cell. Tab and line breaks are fine.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _printable(text: str) -> str:
+    found = _CONTROL.search(text)
+    if found:
+        raise CellError(
+            f"contains a control character (U+{ord(found.group()):04X}) at position {found.start() + 1}, "
+            "which a workbook cannot hold; delete it"
+        )
+    return text
+
+
 def parse_text(raw: Cell) -> str:
     """Any cell as text (numbers as the organiser typed them)."""
-    return shown(raw)
+    return _printable(shown(raw))
 
 
 def parse_id(raw: Cell) -> str:
     """An id: text, or a number typed as one (101 becomes "101", never "101.0")."""
     if isinstance(raw, bool | date | time | timedelta):
         raise CellError("expected an id (text or a number), not a date, time or TRUE/FALSE")
-    return shown(raw)
+    return _printable(shown(raw))
 
 
 _WHOLE = re.compile(r"[+-]?\d+(?:\.0*)?")
@@ -247,7 +263,7 @@ def parse_list(raw: Cell) -> tuple[str, ...]:
     """A comma-separated list, spaces around values ignored, each value once."""
     if isinstance(raw, bool | date | time | timedelta):
         raise CellError("expected a list of values separated by commas")
-    items = shown(raw).split(",")
+    items = _printable(shown(raw)).split(",")
     return tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
 
 

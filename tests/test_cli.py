@@ -604,6 +604,15 @@ def _csv_bad_cell(tmp: Path) -> tuple[Path, list[str]]:
     return folder, ["rooms.csv, row 3, column capacity", "'ten'"]
 
 
+def _csv_control_character(tmp: Path) -> tuple[Path, list[str]]:
+    """A workbook cannot hold it, and the schedule workbook repeats the input: refused
+    before solving, with the cell (it once stopped the export, after the solve)."""
+    folder = write_csv_folder(base_problem(), tmp / "meeting")
+    rooms = folder / "rooms.csv"
+    rooms.write_text(rooms.read_text(encoding="utf-8").replace("Room R2", "Room\x07 R2"), "utf-8")
+    return folder, ["rooms.csv, row 3, column name", "control character (U+0007)"]
+
+
 def _csv_missing_file(tmp: Path) -> tuple[Path, list[str]]:
     folder = write_csv_folder(base_problem(), tmp / "meeting")
     (folder / "sessions.csv").unlink()
@@ -624,6 +633,7 @@ def _csv_not_utf8(tmp: Path) -> tuple[Path, list[str]]:
         _empty_folder,
         _single_csv,
         _csv_bad_cell,
+        _csv_control_character,
         _csv_missing_file,
         _csv_not_utf8,
     ],
