@@ -13,7 +13,8 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from planner.errors import InputError, InputIssue
@@ -106,11 +107,43 @@ def _say(text: str) -> None:
 
 
 def _check_out_folder(out: Path) -> None:
-    """--out must be (or become) a folder: said before the search, not as an internal error after it."""
+    """--out must be (or become) a folder solve can write in, with nothing of the wrong
+    kind where it writes: said before the search, not as an internal error after it."""
+    from planner.export.files import CALENDARS, FRAB, WORKBOOK
+
+    files = ("schedule.csv", WORKBOOK, FRAB, "summary.json", "changes.csv")
+    folders = (CALENDARS, f"{CALENDARS}/people", f"{CALENDARS}/rooms")
     existing = next(p for p in (out, *out.parents) if p.exists())
     if not existing.is_dir():
         then = "" if existing == out else f", so {out} cannot be made"
         raise InputError([InputIssue("--out", None, None, "", f"{existing} is a file, not a folder{then}")])
+    issues = [
+        InputIssue("--out", None, None, "", f"{out / name} is a folder; solve writes a file of that name")
+        for name in files
+        if (out / name).is_dir()
+    ] + [
+        InputIssue("--out", None, None, "", f"{out / name} is a file; solve writes a folder of that name")
+        for name in folders
+        if (out / name).exists() and not (out / name).is_dir()
+    ]
+    if not os.access(existing, os.W_OK | os.X_OK):
+        issues.append(InputIssue("--out", None, None, "", f"{existing} cannot be written in"))
+    if issues:
+        raise InputError(issues)
+
+
+@contextmanager
+def _writing_to(out: Path) -> Iterator[None]:
+    """A folder that turns out not to be writable after all (a full disk, a read-only or
+    virtual file system) is the command line's problem, said as such: exit 2, not an
+    internal error."""
+    try:
+        yield
+    except OSError as err:
+        where = err.filename or out
+        raise InputError(
+            [InputIssue("--out", None, None, "", f"cannot write {where}: {err.strerror or err}")]
+        ) from None
 
 
 def _print_input_error(err: InputError) -> None:
@@ -172,12 +205,13 @@ def cmd_solve(args: argparse.Namespace) -> int:
     }
     if result.schedule is None:
         reasons = _print_no_schedule(problem, result, args.time_limit)
-        out.mkdir(parents=True, exist_ok=True)
-        for stale in ("schedule.csv", WORKBOOK, FRAB):  # a stale one would contradict this summary
-            (out / stale).unlink(missing_ok=True)
         summary["hard_violations"] = None
         summary["reasons"] = reasons
-        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        with _writing_to(out):
+            out.mkdir(parents=True, exist_ok=True)
+            for stale in ("schedule.csv", WORKBOOK, FRAB):  # a stale one would contradict this summary
+                (out / stale).unlink(missing_ok=True)
+            (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         return EXIT_NO_SCHEDULE
 
     report = check(problem, result.schedule)
@@ -187,21 +221,23 @@ def cmd_solve(args: argparse.Namespace) -> int:
             print(f"  - [{v.rule.value}] {v.message}", file=sys.stderr)
         return EXIT_INTERNAL
 
-    out.mkdir(parents=True, exist_ok=True)
-    write_schedule_csv(problem, result.schedule, out / "schedule.csv")
     files = export_files(problem, result.schedule, stamp=now(), previous=before, report=report)
-    write_exports(files, out)
     summary["hard_violations"] = 0
     summary.update(report.soft)
     summary["weighted"] = {g: problem.event.weight(g) * n for g, n in report.soft.items()}
     summary["details"] = soft_details(problem, result.schedule)  # who and what is behind each figure
     changes = diff(problem, previous, result.schedule) if previous is not None else None
-    (out / "changes.csv").unlink(missing_ok=True)  # a stale one would describe another re-plan
     if changes is not None:
         summary["changes"] = len(changes)
         summary["change_points"] = sum(c.points for c in changes)
-        _write_changes(changes, out / "changes.csv")
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    with _writing_to(out):
+        out.mkdir(parents=True, exist_ok=True)
+        write_schedule_csv(problem, result.schedule, out / "schedule.csv")
+        write_exports(files, out)
+        (out / "changes.csv").unlink(missing_ok=True)  # a stale one would describe another re-plan
+        if changes is not None:
+            _write_changes(changes, out / "changes.csv")
+        (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
 
     rows = [
         ("status", result.status.value),

@@ -686,6 +686,43 @@ def test_out_must_be_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert a_file.read_text(encoding="utf-8") == "keep me"
 
 
+def test_what_is_in_the_way_in_out_is_said_before_the_search(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file where solve writes the calendars folder, a folder where it writes a file:
+    both said at once, before any search (it was an internal error after the solve)."""
+    xlsx = write_xlsx(edited(), tmp_path / "meeting.xlsx")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "calendars").write_text("keep me", encoding="utf-8")
+    (out / "summary.json").mkdir()
+    run = invoke(capsys, "solve", xlsx, "--out", out, *FAST)
+    assert run.code == 2, run.err
+    assert "calendars is a file; solve writes a folder" in run.err
+    assert "summary.json is a folder; solve writes a file" in run.err
+    assert "Solving" not in run.out and not (out / "schedule.csv").exists()
+    assert (out / "calendars").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_folder_that_cannot_be_written_after_all_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that fills up (or a file system that refuses) while the files are written:
+    the command line's problem, said with the path, not an internal error."""
+    import planner.export.files
+
+    def full(*_: object) -> None:
+        raise OSError(28, "No space left on device", str(tmp_path / "out" / "schedule.xlsx"))
+
+    monkeypatch.setattr(planner.export.files, "write_exports", full)
+    run = invoke(
+        capsys, "solve", write_xlsx(edited(), tmp_path / "meeting.xlsx"), "--out", tmp_path / "out", *FAST
+    )
+    assert run.code == 2, run.err
+    assert "cannot write" in run.err and "schedule.xlsx: No space left on device" in run.err
+    assert "internal error" not in run.err
+
+
 # -- 5. valid input without a schedule: exit 3 ----------------------------------------------------
 
 
