@@ -343,7 +343,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from planner.schedule_io import read_schedule
 
     problem = _read(args.input)
-    schedule = read_schedule(args.schedule)
+    schedule = read_schedule(args.schedule, problem)
     report = check(problem, schedule)
     _say(format_report(problem, report))
     return EXIT_OK if report.ok else EXIT_BROKEN

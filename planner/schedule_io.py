@@ -15,7 +15,7 @@ from pathlib import Path
 from planner.errors import InputError, InputIssue
 from planner.model import Assignment, Problem, Schedule, hhmm
 from planner.reader import Table, read_csv_table, read_workbook
-from planner.validation import Sheet, parse_date, parse_id, parse_time
+from planner.validation import Sheet, parse_date, parse_end_time, parse_id, parse_time
 
 #: The columns of schedule.csv, in order.
 SCHEDULE_COLUMNS: tuple[str, ...] = (
@@ -68,9 +68,13 @@ def write_schedule_csv(problem: Problem, schedule: Schedule, path: str | Path) -
         writer.writerows(schedule_rows(problem, schedule))
 
 
-def read_schedule(path: str | Path) -> Schedule:
+def read_schedule(path: str | Path, problem: Problem | None = None) -> Schedule:
     """The assignments of a schedule.csv, or of the ``Sessions`` sheet of a schedule workbook,
     in file order; a repeated session stays repeated.
+
+    With the ``problem`` the schedule is for, an ``end`` that is given must be where the
+    session's duration ends it: the duration is the input's, and an end edited in the
+    schedule (to lengthen a session, say) would otherwise pass unnoticed.
 
     Raises InputError naming file, row, column and value for anything unreadable."""
     path = Path(path)
@@ -83,6 +87,15 @@ def read_schedule(path: str | Path) -> Schedule:
         day = row.get("date", parse_date, required=True)
         start = row.get("start", parse_time, required=True)
         room_id = row.get("room_id", parse_id, required=True)
+        end = row.get("end", parse_end_time) if problem is not None else None
+        session = problem.session_by_id.get(session_id or "") if problem is not None else None
+        if end is not None and start is not None and session is not None and end != start + session.duration:
+            row.issue(
+                "end",
+                f"session {session.id} lasts {session.duration} minutes (the input's Sessions sheet), "
+                f"so from {hhmm(start)} it ends at {hhmm(start + session.duration)}; "
+                "change its duration in the input, not its end here",
+            )
         if session_id is not None and day is not None and start is not None and room_id is not None:
             assignments.append(Assignment(session_id, day, start, room_id))
     if issues:

@@ -453,6 +453,29 @@ def test_check_reports_an_unreadable_schedule(tmp_path: Path, capsys: pytest.Cap
     assert run.code == 2 and "missing.csv" in run.err and "no such file" in run.err
 
 
+def test_check_holds_an_edited_end_to_the_duration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The end is the input's duration from the start: an end edited in the schedule (a
+    session made longer by hand) is reported where it is, not silently read as the
+    duration; a blank end (a hand-made schedule need not say it) is fine."""
+    path = _heroes_planted_csv(tmp_path / "schedule.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    blank = [dict(r, end="") for r in rows]
+    longer = [dict(r) for r in rows]
+    longer[1]["end"] = f"{int(longer[1]['end'][:2]) + 1:02d}{longer[1]['end'][2:]}"
+    for name, table in (("blank.csv", blank), ("longer.csv", longer)):
+        with (tmp_path / name).open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=SCHEDULE_COLUMNS)
+            writer.writeheader()
+            writer.writerows(table)
+    assert invoke(capsys, "check", HEROES, tmp_path / "blank.csv").code == 0
+    run = invoke(capsys, "check", HEROES, tmp_path / "longer.csv")
+    assert run.code == 2, run.out
+    assert "longer.csv, row 3, column end" in run.err and f"ends at {rows[1]['end']}" in run.err
+
+
 def test_check_reports_an_invalid_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     xlsx = write_xlsx(edited(put("Rooms", 3, "capacity", "ten")), tmp_path / "bad.xlsx")
     schedule = tmp_path / "schedule.csv"
