@@ -824,6 +824,15 @@ class _Builder:
                     self._refer(row, column, (id_,), ("session",))
             if first is not None and first == second:
                 row.issue("second", "a session cannot depend on itself")
+            if relation == Relation.BACK_TO_BACK.value and self.slot is not None and gap % self.slot:
+                # Starts and durations are on the day's grid, so an end is too: a start
+                # exactly gap_min later is on it only if gap_min is a multiple of the slot.
+                row.issue(
+                    "gap_min",
+                    f"back_to_back starts the second session exactly {gap} minutes after the first "
+                    f"ends, which is off the {self.slot}-minute slot grid; use a multiple of {self.slot} "
+                    "(or before, for at least that gap)",
+                )
             if first is None or second is None or relation is None or first == second:
                 continue
             if relation in (Relation.BEFORE.value, Relation.BACK_TO_BACK.value):

@@ -399,6 +399,12 @@ BAD_INPUT = [
     bad_cell("Dependencies", 2, "relation", "after", "before, same_day, different_day"),
     bad_cell("Dependencies", 2, "gap_min", "-5", "0 or more"),
     bad_cell("Dependencies", 2, "gap_min", "soon", "whole number"),
+    bad(
+        "Dependencies-back_to_back-gap-off-grid",
+        [put("Dependencies", 2, "relation", "back_to_back"), put("Dependencies", 2, "gap_min", "10")],
+        ("dependencies.csv", 2, "gap_min"),
+        "off the 15-minute slot grid",
+    ),
     # durations
     bad_cell("Sessions", 3, "duration_min", "50", "50 is not a multiple of the 15-minute slot"),
     bad_cell("Sessions", 3, "duration_min", "0", "greater than 0"),
@@ -427,6 +433,19 @@ def test_bad_input_is_reported_where_it_is(
 ) -> None:
     issue = find(issues_of(tmp_path, *edits), *where)
     assert expected in issue.message
+
+
+def test_a_back_to_back_gap_on_the_grid_and_a_before_gap_off_it_are_read(tmp_path: Path) -> None:
+    """The closest cases to the off-grid back_to_back gap: a gap of whole slots, and an
+    off-grid gap for before (a minimum, which any later start on the grid keeps)."""
+    sheets = valid_sheets()
+    sheets["Dependencies"][0].update(relation="back_to_back", gap_min="30")
+    sheets["Dependencies"][1].update(gap_min="10")
+    problem = read_problem(write_csv_folder(tmp_path / "input", sheets))
+    assert [(d.relation, d.gap) for d in problem.dependencies][:2] == [
+        (Relation.BACK_TO_BACK, 30),
+        (Relation.BEFORE, 10),
+    ]
 
 
 def test_a_bad_cell_reports_its_value_and_reads_well(tmp_path: Path) -> None:
