@@ -543,11 +543,15 @@ def fixed_day(ctx: _Context) -> list[Reason]:
             continue
         sess = problem.session_by_id[sid]
         assert sess.day is not None
-        on_day = [s for s in ctx.frame(sess) if s[0] == sess.day]
+        # with its start fixed too, only that start is in question (not a lunch it never meets)
+        on_day = [
+            s for s in ctx.frame(sess) if s[0] == sess.day and (sess.start is None or s[1] == sess.start)
+        ]
+        at = f" at {hhmm(sess.start)}" if sess.start is not None else ""
         out.append(
             Reason(
                 Rule.FIXED_DAY,
-                f"{_session(problem, sid)} ({_duration(sess.duration)}) is fixed on {_day(sess.day)}, "
+                f"{_session(problem, sid)} ({_duration(sess.duration)}) is fixed on {_day(sess.day)}{at}, "
                 f"but {_fixed_clash(ctx, sess, on_day)}.",
                 (sid,),
                 fix=f"fix {sid} on another day, or unfix its day",

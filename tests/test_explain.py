@@ -383,6 +383,21 @@ def test_fixed_start_names_the_break_it_runs_into() -> None:
     assert "fixed to start at 10:00" in reason.message and "Fika (10:30–10:45)" in reason.message
 
 
+def test_a_fixed_day_and_start_is_explained_at_that_start() -> None:
+    """Fixed on day 1 at 09:00, its required person away that day: the reason is the
+    person at 09:00, not a lunch break that 09:00-10:00 never meets."""
+    p = problem(
+        [session("A", required=("P1",), day=D1, start=t("09:00"))],
+        days=[day(D1, end="17:00"), day(D2, end="17:00")],
+        breaks=[Break(None, t("12:00"), t("13:00"), "Lunch")],
+        unavailable=[away("P1", d=D1)],
+    )
+    (reason,) = explain(p, time_limit=5).reasons
+    assert reason.rule in (Rule.FIXED_DAY, Rule.FIXED_START)
+    assert "09:00" in reason.message and "Person P1" in reason.message, reason.message
+    assert "Lunch" not in reason.message
+
+
 def test_capacity_fix_is_the_smallest_room_that_would_do() -> None:
     p = problem(
         [session("A", attendance=45, features=frozenset({"hybrid"}))],
