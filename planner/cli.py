@@ -327,15 +327,14 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    """Exit 0 once it has said why (or that a schedule exists); 3 when the time limit left it unsure."""
+    """Exit 0 when a schedule exists; 3 when none does (the reasons printed), as for every
+    command, and 3 too when the time limit left it unsure (said so)."""
     from planner.explain import explain, format_explanation
 
     problem = _read(args.input)
     explanation = explain(problem, time_limit=args.time_limit, workers=args.workers, seed=args.seed)
     _say(format_explanation(problem, explanation))
-    if explanation.schedule_exists or explanation.reasons:
-        return EXIT_OK
-    return EXIT_NO_SCHEDULE
+    return EXIT_OK if explanation.schedule_exists else EXIT_NO_SCHEDULE
 
 
 def cmd_check(args: argparse.Namespace) -> int:
