@@ -22,6 +22,17 @@ from planner.errors import InputError, InputIssue
 EXIT_OK, EXIT_BROKEN, EXIT_INPUT, EXIT_NO_SCHEDULE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
+def _seconds(text: str) -> float:
+    """--time-limit: a number of seconds above 0 (argparse reports anything else, exit 2)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} seconds: give a time above 0")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="planner", description="Plan a conference or a multi-institution meeting."
@@ -31,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("solve", help="read a workbook, solve, write the schedule")
     s.add_argument("input", help="workbook (.xlsx) or folder of CSV files")
     s.add_argument("--out", default="out", help="output folder (default: out/)")
-    s.add_argument("--time-limit", type=float, default=30.0, help="seconds of search (default 30)")
+    s.add_argument("--time-limit", type=_seconds, default=30.0, help="seconds of search (default 30)")
     s.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
     s.add_argument("--workers", type=int, default=0, help="search threads (default: 8, shared by the cores)")
     s.add_argument(
@@ -45,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("explain", help="say why an input cannot be scheduled, in the organiser's terms")
     e.add_argument("input", help="workbook (.xlsx) or folder of CSV files")
-    e.add_argument("--time-limit", type=float, default=20.0, help="seconds for the explanation (default 20)")
+    e.add_argument(
+        "--time-limit", type=_seconds, default=20.0, help="seconds for the explanation (default 20)"
+    )
     e.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
     e.add_argument("--workers", type=int, default=1, help="search threads (default 1)")
 
@@ -55,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("itc2007", help="solve an ITC2007 track 2 instance (.tim), write its .sln")
     i.add_argument("file", help="the instance (.tim)")
     i.add_argument("--out", required=True, help="the solution file (.sln) to write")
-    i.add_argument("--time-limit", type=float, default=300.0, help="seconds of search (default 300)")
+    i.add_argument("--time-limit", type=_seconds, default=300.0, help="seconds of search (default 300)")
     i.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
     return p
 

@@ -145,10 +145,25 @@ def parse_text(raw: Cell) -> str:
 
 
 def parse_id(raw: Cell) -> str:
-    """An id: text, or a number typed as one (101 becomes "101", never "101.0")."""
+    """An id: text, or a number typed as one (101 becomes "101", never "101.0"); no comma,
+    since lists of ids are separated by commas (an id with one could never be listed)."""
     if isinstance(raw, bool | date | time | timedelta):
         raise CellError("expected an id (text or a number), not a date, time or TRUE/FALSE")
-    return _printable(shown(raw))
+    text = _printable(shown(raw))
+    if "," in text:
+        raise CellError("an id cannot hold a comma: lists of ids are separated by commas")
+    return text
+
+
+_EMAIL = re.compile(r"[^@\s,;:<>()\[\]\\\"]+@[^@\s,;:<>()\[\]\\\"]+\.[^@\s,;:<>()\[\]\\\".]+")
+
+
+def parse_email(raw: Cell) -> str:
+    """An e-mail address (the organiser's, for calendars' ORGANIZER), in its plain form."""
+    text = parse_text(raw)
+    if not _EMAIL.fullmatch(text):
+        raise CellError("expected an e-mail address such as organiser@example.org")
+    return text
 
 
 _WHOLE = re.compile(r"[+-]?\d+(?:\.0*)?")
@@ -548,9 +563,8 @@ class _Builder:
             self.slot = None if rows["slot_minutes"].failed else slot
         else:
             self.slot = 15
-        venue, email = (
-            rows[k].get("value", parse_text, "") if k in rows else "" for k in ("venue", "organiser_email")
-        )
+        venue = rows["venue"].get("value", parse_text, "") if "venue" in rows else ""
+        email = rows["organiser_email"].get("value", parse_email, "") if "organiser_email" in rows else ""
         weights: list[tuple[str, int]] = []
         for key, row in rows.items():
             if key.startswith("weight_") and key != "weight_":

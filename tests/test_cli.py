@@ -697,6 +697,19 @@ def test_every_problem_is_listed_at_once(tmp_path: Path, capsys: pytest.CaptureF
     assert not out.exists()
 
 
+@pytest.mark.parametrize("seconds", ["-1", "0", "nan", "inf", "soon"])
+def test_a_time_limit_is_seconds_above_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seconds: str
+) -> None:
+    xlsx = write_xlsx(edited(), tmp_path / "meeting.xlsx")
+    for command in (["solve", xlsx, "--out", tmp_path / "out"], ["explain", xlsx]):
+        with pytest.raises(SystemExit) as stop:
+            invoke(capsys, *command, "--time-limit", seconds)
+        assert stop.value.code == 2
+        assert "--time-limit" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_out_must_be_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     xlsx = write_xlsx(edited(), tmp_path / "meeting.xlsx")
     a_file = tmp_path / "a-file"

@@ -360,6 +360,8 @@ BAD_INPUT = [
     bad_cell("Event", 4, "value", "0", "greater than 0"),
     bad_cell("Event", 4, "value", "15 min", "whole number"),
     bad_cell("Event", 7, "value", "-1", "0 or more"),
+    bad_cell("Event", 6, "value", "not an address", "e-mail address such as organiser@example.org"),
+    bad_cell("Event", 6, "value", "org@example", "e-mail address"),
     added("Event", 9, "value", "0 or more", key="WEIGHT_idle_gap", value="a lot"),
     added("Event", 9, "key", "already given in row 2", key="NAME", value="Again"),
     added("Event", 9, "key", "no key", key="", value="orphan"),
@@ -369,6 +371,7 @@ BAD_INPUT = [
     ),
     added("Rooms", 4, "room_id", "already used in row 3", room_id="R2", capacity="5"),
     added("Groups", 4, "group_id", "already used in row 2", group_id="WP1"),
+    added("Groups", 4, "group_id", "cannot hold a comma", group_id="WP,9"),
     added("Participants", 6, "participant_id", "already used in row 5", participant_id="101"),
     added(
         "Sessions",
