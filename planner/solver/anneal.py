@@ -46,10 +46,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
-from planner.model import NOON, Problem
+from planner.model import Problem
 from planner.rules import SoftGoal
 from planner.solver.construct import Placement, _Search, construct
-from planner.solver.prepare import Prepared
+from planner.solver.prepare import Prepared, preference_missed
 
 #: Goals the annealer scores; a problem weighting any other goal above 0 is not for it.
 #: (``change`` is only scored against a previous schedule, with which it is not used.)
@@ -403,13 +403,7 @@ class _State:
             for k in data.rooms[i]:
                 self.room_cost[i][k] = max(0, problem.rooms[k].capacity - att)
             for g in data.starts[i]:
-                slot = data.slots[g]
-                miss = 0
-                if s.prefer_day and slot.date not in s.prefer_day:
-                    miss += 1
-                if s.prefer_time and (slot.start < NOON) != (s.prefer_time == "morning"):
-                    miss += 1
-                self.start_cost[i][g] = miss
+                self.start_cost[i][g] = preference_missed(s, data.slots[g])
         self.rooms_matter = bool(self.w_fit or self.w_group)
 
         # groups' rooms: per session its groups; per group, room -> its meetings there

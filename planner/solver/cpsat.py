@@ -22,9 +22,9 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from planner.model import NOON, Assignment, Kind, Problem, Relation, Schedule, Session, Span, overlaps
+from planner.model import Assignment, Kind, Problem, Relation, Schedule, Span, overlaps
 from planner.rules import SoftGoal
-from planner.solver.prepare import Prepared, Slot
+from planner.solver.prepare import Prepared, Slot, preference_missed
 
 
 def required_sessions(problem: Problem) -> dict[str, set[int]]:
@@ -35,13 +35,6 @@ def required_sessions(problem: Problem) -> dict[str, set[int]]:
         for p in people:
             out[p].add(index[sid])
     return out
-
-
-def preference_missed(sess: Session, slot: Slot) -> int:
-    """Preferences of a session not met by a start in ``slot`` (rule of goal preference):
-    1 for a date off every prefer_day, 1 for the other half of the day than prefer_time."""
-    missed = int(bool(sess.prefer_day) and slot.date not in sess.prefer_day)
-    return missed + int(bool(sess.prefer_time) and (slot.start < NOON) != (sess.prefer_time == "morning"))
 
 
 def time_change(slot: Slot, was: Assignment) -> int:

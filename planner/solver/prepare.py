@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from planner.model import Assignment, Problem, Schedule, overlaps
+from planner.model import NOON, Assignment, Problem, Schedule, Session, overlaps
 from planner.rules import Rule
 
 
@@ -83,6 +83,13 @@ class Prepared:
             for u in range(g, g + self.length[i]):
                 out[u].append(g)
         return out
+
+
+def preference_missed(sess: Session, slot: Slot) -> int:
+    """Preferences of a session not met by a start in ``slot`` (goal preference): 1 for
+    a date off every prefer_day, 1 for the other half of the day than prefer_time."""
+    missed = int(bool(sess.prefer_day) and slot.date not in sess.prefer_day)
+    return missed + int(bool(sess.prefer_time) and (slot.start < NOON) != (sess.prefer_time == "morning"))
 
 
 def _grid(problem: Problem) -> list[Slot]:
