@@ -44,7 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="out", help="output folder (default: out/)")
     s.add_argument("--time-limit", type=_seconds, default=30.0, help="seconds of search (default 30)")
     s.add_argument("--seed", type=int, default=0, help="random seed of the search (default 0)")
-    s.add_argument("--workers", type=int, default=0, help="search threads (default: 8, shared by the cores)")
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="search threads (default: two per core, 4 to 8, for up to 100 sessions; 8, or 4 above 500)",
+    )
     s.add_argument(
         "--previous", help="a schedule to start from (schedule.csv or schedule.xlsx of an earlier run)"
     )

@@ -15,10 +15,19 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "heroes-halmstad-2025.x
 
 def test_default_workers_drop_to_four_above_500_sessions() -> None:
     """Each CP-SAT worker keeps its own copy of the model: big meetings get fewer."""
-    small = problem([session("S0")])
+    small = problem([session(f"S{i}") for i in range(101)])
     assert _workers(small) == 8
     big = replace(small, sessions=tuple(session(f"S{i}") for i in range(501)))
     assert _workers(big) == 4
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 4), (2, 4), (3, 6), (4, 8), (16, 8)])
+def test_default_workers_of_a_small_meeting_are_two_per_core(
+    monkeypatch: pytest.MonkeyPatch, cores: int, workers: int
+) -> None:
+    """Up to 100 sessions (where the full model has the whole time): two per core, 4 to 8."""
+    monkeypatch.setattr("planner.solver.os.cpu_count", lambda: cores)
+    assert _workers(problem([session("S0")])) == workers
 
 
 def test_a_stop_ends_the_search_even_between_schedules() -> None:
