@@ -21,6 +21,8 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar, overload
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+
 from planner.errors import InputError, InputIssue
 from planner.model import (
     DEFAULT_MAX_IN_A_ROW,
@@ -123,14 +125,11 @@ def shown(raw: Cell) -> str:
     return str(raw)
 
 
-#: Characters a workbook cannot hold (XML 1.0 forbids them; openpyxl refuses them): a
-#: CSV file may carry one, and the schedule workbook repeats the input, so it is refused
-#: here, where the organiser can be told which cell. Tab and line breaks are fine.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def _printable(text: str) -> str:
-    found = _CONTROL.search(text)
+    """Text without the control characters a workbook cannot hold (openpyxl's own test):
+    a CSV file may carry one, and the schedule workbook repeats the input, so it is
+    refused here, where the organiser can be told which cell. Tab and line breaks are fine."""
+    found = ILLEGAL_CHARACTERS_RE.search(text)
     if found:
         raise CellError(
             f"contains a control character (U+{ord(found.group()):04X}) at position {found.start() + 1}, "
