@@ -30,6 +30,80 @@ def test_default_workers_of_a_small_meeting_are_two_per_core(
     assert _workers(problem([session("S0")])) == workers
 
 
+@pytest.mark.parametrize(
+    ("cores", "workers", "subsolvers"),
+    [
+        (1, 2, ["core"]),
+        (2, 2, ["core"]),
+        (4, 4, ["core", "default_lp", "max_lp"]),
+        (16, 8, ["core", "default_lp", "max_lp", "quick_restart", "no_lp", "reduced_costs", "pseudo_costs"]),
+    ],
+)
+def test_the_proof_portfolio_is_the_core_search_and_a_thread_for_schedules(
+    monkeypatch: pytest.MonkeyPatch, cores: int, workers: int, subsolvers: list[str]
+) -> None:
+    """Where the full model has the whole time: one thread per core (2 to 8), the core-based
+    search first, one thread left over for the neighbourhood searches."""
+    from planner.solver import _proof_portfolio
+
+    monkeypatch.setattr("planner.solver.os.cpu_count", lambda: cores)
+    assert _proof_portfolio() == (workers, subsolvers)
+
+
+def _parameters_used(monkeypatch: pytest.MonkeyPatch, options) -> list:  # noqa: ANN001
+    """Solve a tiny meeting with ``options``; the parameters of each CP-SAT search it made."""
+    import planner.solver
+    from tests.builders import person, room
+
+    made: list = []
+    real = planner.solver._solver
+
+    def keep(*args, **kw):  # noqa: ANN002, ANN003, ANN202 - the real one's signature
+        solver = real(*args, **kw)
+        made.append(solver.parameters)
+        return solver
+
+    monkeypatch.setattr(planner.solver, "_solver", keep)
+    tiny = problem(
+        [session("A", required=("p",)), session("B", required=("p",))],
+        people=[person("p")],
+        rooms=[room("R", 10)],
+    )
+    assert planner.solver.solve(tiny, options).status is planner.solver.Status.OPTIMAL
+    return made
+
+
+def test_the_full_model_with_the_whole_time_gets_the_proof_portfolio(monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.solver import Options, _proof_portfolio
+
+    (params,) = _parameters_used(monkeypatch, Options(time_limit=5))
+    workers, subsolvers = _proof_portfolio()
+    assert params.num_workers == workers
+    assert list(params.subsolvers) == subsolvers
+    assert params.core_minimization_level == 0
+
+
+def test_workers_given_keep_cp_sats_own_portfolio(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The closest case: --workers 3 means three of CP-SAT's own searches."""
+    from planner.solver import Options
+
+    (params,) = _parameters_used(monkeypatch, Options(time_limit=5, workers=3))
+    assert params.num_workers == 3
+    assert list(params.subsolvers) == []
+    assert params.core_minimization_level == 0
+
+
+def test_a_full_model_before_the_neighbourhood_search_keeps_cp_sats_portfolio(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With LNS after it, the full model's share is for schedules, not for a proof."""
+    from planner.solver import Options
+
+    params = _parameters_used(monkeypatch, Options(time_limit=5, lns=True))[-1]
+    assert list(params.subsolvers) == []
+    assert params.core_minimization_level != 0
+
+
 def test_a_stop_ends_the_search_even_between_schedules() -> None:
     """The app's Stop: asked for at once, the search ends long before its time limit, even
     on a meeting where it finds no schedule to report (a packed 600-person one)."""

@@ -228,7 +228,7 @@ def solve(
             v.hint(data.to_schedule(_earliest(opening)[0]))
         # Otherwise the constructed schedule is not a hint: measured on 600 people, hinting
         # it made the search settle three times worse (12,516 against 4,063 at 60 s).
-        solver = _solver(problem, options, left())
+        solver = _solver(problem, options, left(), proving=not (phased or lns))
         running.append(solver)
         phase_over = threading.Event()
         if lns:  # the full model's share is up once spent and a schedule is in hand
@@ -505,7 +505,11 @@ def _anneal(problem: Problem, options: Options) -> bool:
 ANNEAL_SESSIONS = 50
 
 
-def _solver(problem: Problem, options: Options, seconds: float) -> cp_model.CpSolver:
+def _solver(
+    problem: Problem, options: Options, seconds: float, proving: bool = False
+) -> cp_model.CpSolver:
+    """A CP-SAT solver set up from the options. ``proving``: the full model has the whole
+    time, so the search is set up to prove its optimum (see _proof_portfolio)."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.max_time_in_seconds = seconds
@@ -514,9 +518,34 @@ def _solver(problem: Problem, options: Options, seconds: float) -> cp_model.CpSo
     params.log_search_progress = options.log
     if options.probing is not None:
         params.cp_model_probing_level = options.probing
+    if proving:
+        params.core_minimization_level = 0
+        if options.workers <= 0:
+            params.num_workers, subsolvers = _proof_portfolio()
+            params.subsolvers.extend(subsolvers)
     for name, value in options.parameters:
         setattr(params, name, value)
     return solver
+
+
+#: full-problem searches beside the core-based one, in the order more cores add them
+PROOF_COMPANIONS = ("default_lp", "max_lp", "quick_restart", "no_lp", "reduced_costs", "pseudo_costs")
+
+
+def _proof_portfolio() -> tuple[int, list[str]]:
+    """Threads and full-problem searches where the full model has the whole time: one
+    thread per core (at least 2, at most 8); the core-based search (the one that raises the
+    bound: it proves the optional clashes one by one, then the seats) first, and a thread
+    left for the neighbourhood searches that find the schedules. Measured on 2 cores, the
+    example proven optimal at 1,147: with CP-SAT's portfolio of 4 threads (core, default_lp,
+    fixed, and the neighbourhood searches time-shared) in 85-90 s; with the core-based
+    search alone beside the neighbourhood searches, in 13-15 s (seeds 0-4). Of that, CP-SAT's
+    core_minimization_level 0 (set with this portfolio): level 1, the default, 40 s; with
+    the 4 threads, level 0 took 28.5 s. More cores (not measured) add full-problem searches
+    from PROOF_COMPANIONS."""
+    cores = os.cpu_count() or 1
+    workers = min(8, max(2, cores))
+    return workers, ["core", *PROOF_COMPANIONS[: max(0, workers - 2)]]
 
 
 def _rules_only(
@@ -551,10 +580,11 @@ def _figures(problem: Problem, schedule: Schedule) -> tuple[int, dict[str, int]]
 
 
 def _workers(problem: Problem) -> int:
-    """Search threads when not given. Up to LNS_SESSIONS sessions: two per core, 4 to 8.
-    Measured on 2 cores: the example's optimum proven in 90 and 88 s (seeds 0, 1) with 4,
-    in 166 and 150 s with 8 (time-shared), 155 s with 2; its bound at 30 s 985 with 4,
-    935 with 8. Above: 8 (CP-SAT's full portfolio; on 600 people the bound at 30 s was
+    """Search threads when not given, and CP-SAT's own portfolio, where the full model shares
+    the time with other phases (where it has the whole time: _proof_portfolio). Up to
+    LNS_SESSIONS sessions: two per core, 4 to 8. Measured on 2 cores with the example (before
+    _proof_portfolio): its optimum proven in 90 and 88 s (seeds 0, 1) with 4, in 166 and
+    150 s with 8 (time-shared), 155 s with 2; its bound at 30 s 985 with 4, 935 with 8. Above: 8 (CP-SAT's full portfolio; on 600 people the bound at 30 s was
     2,512 with 8, 1,936 with 4), and 4 above 500 sessions, where each worker's copy of
     the model costs memory (3,000 people: 5.0 GB at 8 workers, 3.3 GB at 4)."""
     if len(problem.sessions) <= LNS_SESSIONS:
