@@ -465,12 +465,16 @@ PER_PERSON_GOALS = (
 
 #: left-justified starts (ModelConfig.left_justified) by default only where the full model
 #: has the whole time: with a first schedule from elsewhere to hint or to fix parts of
-#: (rules first, LNS), that schedule would have to be left-justified too.
+#: (rules first, LNS), that schedule would have to be left-justified too. Clashes as
+#: clauses (ModelConfig.clash_clauses) there too: they serve the proof, and on the big
+#: meetings that share the time with LNS their number would grow with pairs x starts x starts.
 def _config(problem: Problem, options: Options, schedules_from_elsewhere: bool) -> ModelConfig:
-    """The model's configuration, with left_justified decided where the options leave it."""
+    """The model's configuration, with what the options leave open decided."""
     config = options.model
     if config.left_justified is None:
         config = replace(config, left_justified=not schedules_from_elsewhere and shift_safe(problem))
+    if config.clash_clauses is None:
+        config = replace(config, clash_clauses=not schedules_from_elsewhere)
     return config
 
 
