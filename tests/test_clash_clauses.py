@@ -61,3 +61,19 @@ def test_a_forced_overlap_is_one_clash_in_both_encodings() -> None:
 def test_one_more_slot_lets_both_encodings_keep_the_sessions_apart() -> None:
     p = _two_sessions("11:00")
     assert _clashes(p, CLAUSES) == _clashes(p, ORDER) == 0
+
+
+def test_past_the_clause_budget_the_order_literals_stay(monkeypatch) -> None:  # noqa: ANN001
+    """A meeting whose clauses would pass CLASH_CLAUSES_MAX gets the order literals' model
+    even when clauses are asked for; under it, the clauses."""
+    from planner.solver import build
+    from planner.solver.prepare import prepare
+
+    data = prepare(generate("small", 0).problem)
+
+    def size(config: ModelConfig) -> int:
+        return len(build(data, config)[0].proto.constraints)
+
+    assert size(CLAUSES) != size(ORDER)
+    monkeypatch.setattr("planner.solver.cpsat.CLASH_CLAUSES_MAX", 0)
+    assert size(CLAUSES) == size(ORDER)

@@ -389,6 +389,11 @@ class Constraints:
                 self.m.add_at_most_one(lits)
 
 
+#: with more clauses than this (a bound on them), optional clashes keep the order literals
+#: even where ModelConfig.clash_clauses asks for clauses: the model would grow too big
+CLASH_CLAUSES_MAX = 500_000
+
+
 class Objective:
     """Weighted soft goals; each term is kept so the result can report its figure."""
 
@@ -551,13 +556,20 @@ class Objective:
                 if ra and rb:
                     continue
                 pair_people[(a, b)].append(p)
-        for (a, b), people in sorted(pair_people.items()):
-            if (a, b) in hard_pairs or problem.sessions[a].is_plenary or problem.sessions[b].is_plenary:
-                continue
-            if not (set(v.covering[a]) & set(v.covering[b])):
-                continue
+        pairs = [
+            (a, b, people)
+            for (a, b), people in sorted(pair_people.items())
+            if (a, b) not in hard_pairs
+            and not problem.sessions[a].is_plenary
+            and not problem.sessions[b].is_plenary
+            and set(v.covering[a]) & set(v.covering[b])
+        ]
+        # at most this many clauses: each start of a overlaps at most la + lb - 1 starts of b
+        clauses = sum(len(v.x[a]) * (data.length[a] + data.length[b] - 1) for a, b, _ in pairs)
+        by_clauses = self.config.clash_clauses and clauses <= CLASH_CLAUSES_MAX
+        for a, b, people in pairs:
             o = m.new_bool_var(f"clash[{a},{b}]")
-            if self.config.clash_clauses:
+            if by_clauses:
                 self._overlap_clauses(a, b, o)
             else:
                 a_first = m.new_bool_var("")
