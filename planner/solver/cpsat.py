@@ -590,9 +590,10 @@ class Objective:
         """o, or a and b do not run at once: per start g of a and start h of b that overlap,
         the clause (o or not x[a][g] or not x[b][h]). A session's starts lie within one day,
         so two of them overlap exactly when their slot ranges meet. Measured with the proof
-        portfolio on the example (2 cores, ``solve``, seeds 0-3): its optimum proven in 10.9-12.2
-        s (mean 11.4) against 11.0-13.6 s (mean 12.3) with the two order literals; as one
-        linear constraint per start of a instead of a clause per pair, 12.2-15.5 s."""
+        portfolio on the example (2 cores, ``solve``, seeds 0-9): its optimum proven in 10.9-14.2
+        s (mean 12.4) against 11.0-15.6 s (mean 13.5) with the two order literals, sooner on
+        9 seeds of 10; as one linear constraint per start of a instead of a clause per pair,
+        12.2-15.5 s (seeds 0-2)."""
         data, v, m = self.data, self.v, self.m
         la, lb = data.length[a], data.length[b]
         for g, xa in v.x[a].items():
