@@ -101,4 +101,18 @@ def solve_to_optimum(p: Problem):  # noqa: ANN201
     return result
 
 
+def same_optimum(p: Problem, first, second):  # noqa: ANN001, ANN201 - ModelConfig, SolveResult
+    """Solve p with two model configurations (20 s, 2 workers): both must reach a proven
+    optimum, the same one, and the first's schedule must pass the checker; its result."""
+    from planner.checker import check
+    from planner.solver import Options, Status, solve
+
+    one = solve(p, Options(time_limit=20, seed=0, workers=2, model=first))
+    other = solve(p, Options(time_limit=20, seed=0, workers=2, model=second))
+    assert one.status is Status.OPTIMAL and other.status is Status.OPTIMAL
+    assert one.objective == other.objective
+    assert check(p, one.schedule).ok
+    return one
+
+
 __all__ = ["replace", "Break", "Group", "Kind"]

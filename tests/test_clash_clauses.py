@@ -13,7 +13,7 @@ from planner.checker import check, soft_figures
 from planner.generator import generate
 from planner.solver import Options, Status, solve
 from planner.solver.cpsat import ModelConfig
-from tests.builders import day, problem, room, session
+from tests.builders import day, problem, room, same_optimum, session
 
 CLAUSES = ModelConfig(clash_clauses=True)
 ORDER = ModelConfig(clash_clauses=False)
@@ -23,11 +23,7 @@ ORDER = ModelConfig(clash_clauses=False)
 @given(seed=st.integers(min_value=0, max_value=10**6), preset=st.sampled_from(["tiny", "tiny", "small"]))
 def test_both_encodings_find_the_same_optimum(seed: int, preset: str) -> None:
     p = generate(preset, seed).problem
-    by_clauses = solve(p, Options(time_limit=20, seed=0, workers=2, model=CLAUSES))
-    by_order = solve(p, Options(time_limit=20, seed=0, workers=2, model=ORDER))
-    assert by_clauses.status is Status.OPTIMAL and by_order.status is Status.OPTIMAL
-    assert by_clauses.objective == by_order.objective
-    assert check(p, by_clauses.schedule).ok
+    by_clauses = same_optimum(p, CLAUSES, ORDER)
     counted, _ = soft_figures(p, by_clauses.schedule)  # the checker's count, from the rules
     assert by_clauses.objective == sum(p.event.weight(goal) * n for goal, n in counted.items())
 

@@ -14,7 +14,7 @@ from planner.generator import generate
 from planner.model import Problem
 from planner.solver import Options, SolveResult, Status, solve
 from planner.solver.cpsat import ModelConfig, shift_safe
-from tests.builders import at, away, day, dep, person, problem, room, schedule, session, t
+from tests.builders import at, away, day, dep, person, problem, room, same_optimum, schedule, session, t
 
 JUSTIFIED = ModelConfig(left_justified=True)
 FREE = ModelConfig(left_justified=False)
@@ -36,12 +36,7 @@ def _start(result: SolveResult, sid: str) -> int:
 def test_left_justified_starts_keep_the_optimum(seed: int, preset: str) -> None:
     """Generated meetings (breaks, dependencies of every kind, people and rooms away,
     preferences, fixed sessions): the proven optimum is the same with and without."""
-    p = generate(preset, seed).problem
-    with_it = solve(p, Options(time_limit=20, seed=0, workers=2, model=JUSTIFIED))
-    without = solve(p, Options(time_limit=20, seed=0, workers=2, model=FREE))
-    assert with_it.status is Status.OPTIMAL and without.status is Status.OPTIMAL
-    assert with_it.objective == without.objective
-    assert check(p, with_it.schedule).ok
+    same_optimum(generate(preset, seed).problem, JUSTIFIED, FREE)
 
 
 def test_a_session_with_no_reason_to_wait_starts_first_thing() -> None:

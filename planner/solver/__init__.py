@@ -509,9 +509,7 @@ def _anneal(problem: Problem, options: Options) -> bool:
 ANNEAL_SESSIONS = 50
 
 
-def _solver(
-    problem: Problem, options: Options, seconds: float, proving: bool = False
-) -> cp_model.CpSolver:
+def _solver(problem: Problem, options: Options, seconds: float, proving: bool = False) -> cp_model.CpSolver:
     """A CP-SAT solver set up from the options. ``proving``: the full model has the whole
     time, so the search is set up to prove its optimum (see _proof_portfolio)."""
     solver = cp_model.CpSolver()
@@ -543,7 +541,8 @@ def _proof_portfolio() -> tuple[int, list[str]]:
     left for the neighbourhood searches that find the schedules. Measured on 2 cores, the
     example proven optimal at 1,147: with CP-SAT's portfolio of 4 threads (core, default_lp,
     fixed, and the neighbourhood searches time-shared) in 85-90 s; with the core-based
-    search alone beside the neighbourhood searches, in 13-15 s (seeds 0-4). Of that, CP-SAT's
+    search alone beside the neighbourhood searches, in 13-15 s (seeds 0-4; 11-14 s since the
+    clashes are clauses, ModelConfig.clash_clauses). Of that, CP-SAT's
     core_minimization_level 0 (set with this portfolio): level 1, the default, 40 s; with
     the 4 threads, level 0 took 28.5 s. More cores (not measured) add full-problem searches
     from PROOF_COMPANIONS."""
@@ -586,11 +585,12 @@ def _figures(problem: Problem, schedule: Schedule) -> tuple[int, dict[str, int]]
 def _workers(problem: Problem) -> int:
     """Search threads when not given, and CP-SAT's own portfolio, where the full model shares
     the time with other phases (where it has the whole time: _proof_portfolio). Up to
-    LNS_SESSIONS sessions: two per core, 4 to 8. Measured on 2 cores with the example (before
-    _proof_portfolio): its optimum proven in 90 and 88 s (seeds 0, 1) with 4, in 166 and
-    150 s with 8 (time-shared), 155 s with 2; its bound at 30 s 985 with 4, 935 with 8. Above: 8 (CP-SAT's full portfolio; on 600 people the bound at 30 s was
-    2,512 with 8, 1,936 with 4), and 4 above 500 sessions, where each worker's copy of
-    the model costs memory (3,000 people: 5.0 GB at 8 workers, 3.3 GB at 4)."""
+    LNS_SESSIONS sessions: two per core, 4 to 8. Measured on 2 cores with the example
+    (before _proof_portfolio): its optimum proven in 90 and 88 s (seeds 0, 1) with 4, in
+    166 and 150 s with 8 (time-shared), 155 s with 2; its bound at 30 s 985 with 4, 935
+    with 8. Above: 8 (CP-SAT's full portfolio; on 600 people the bound at 30 s was 2,512
+    with 8, 1,936 with 4), and 4 above 500 sessions, where each worker's copy of the model
+    costs memory (3,000 people: 5.0 GB at 8 workers, 3.3 GB at 4)."""
     if len(problem.sessions) <= LNS_SESSIONS:
         return min(8, max(4, 2 * (os.cpu_count() or 1)))
     return 8 if len(problem.sessions) <= 500 else 4
