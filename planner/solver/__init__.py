@@ -542,7 +542,10 @@ def _proof_portfolio() -> tuple[int, list[str]]:
     example proven optimal at 1,147: with CP-SAT's portfolio of 4 threads (core, default_lp,
     fixed, and the neighbourhood searches time-shared) in 85-90 s; with the core-based
     search alone beside the neighbourhood searches, in 13-15 s (seeds 0-4; 11-14 s since the
-    clashes are clauses, ModelConfig.clash_clauses). Of that, CP-SAT's
+    clashes are clauses, ModelConfig.clash_clauses). On generated meetings of 240 people and
+    88-90 sessions, at 60 s: 1,582 and 1,592 against 2,090 and 1,749 with the 4 threads
+    (seeds 0, 1). At 145 sessions it is not used (LNS): there, this portfolio for the whole
+    time gave 2,534 (2,845 with left-justified starts) against LNS's 2,507 (seed 0). Of that, CP-SAT's
     core_minimization_level 0 (set with this portfolio): level 1, the default, 40 s; with
     the 4 threads, level 0 took 28.5 s. More cores (not measured) add full-problem searches
     from PROOF_COMPANIONS."""
