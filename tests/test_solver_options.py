@@ -26,7 +26,7 @@ def test_default_workers_of_a_small_meeting_are_two_per_core(
     monkeypatch: pytest.MonkeyPatch, cores: int, workers: int
 ) -> None:
     """Up to 100 sessions (where the full model has the whole time): two per core, 4 to 8."""
-    monkeypatch.setattr("planner.solver.os.cpu_count", lambda: cores)
+    monkeypatch.setattr("planner.solver._cores", lambda: cores)
     assert _workers(problem([session("S0")])) == workers
 
 
@@ -46,7 +46,7 @@ def test_the_proof_portfolio_is_the_core_search_and_a_thread_for_schedules(
     search first, one thread left over for the neighbourhood searches."""
     from planner.solver import _proof_portfolio
 
-    monkeypatch.setattr("planner.solver.os.cpu_count", lambda: cores)
+    monkeypatch.setattr("planner.solver._cores", lambda: cores)
     assert _proof_portfolio() == (workers, subsolvers)
 
 
@@ -71,6 +71,19 @@ def _parameters_used(monkeypatch: pytest.MonkeyPatch, options) -> list:  # noqa:
     )
     assert planner.solver.solve(tiny, options).status is planner.solver.Status.OPTIMAL
     return made
+
+
+def test_cores_are_the_ones_this_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process pinned to 2 cores of a bigger machine counts 2."""
+    import os
+
+    from planner.solver import _cores
+
+    if not hasattr(os, "sched_getaffinity"):
+        pytest.skip("no CPU affinity on this system")
+    monkeypatch.setattr("planner.solver.os.cpu_count", lambda: 64)
+    monkeypatch.setattr("planner.solver.os.sched_getaffinity", lambda pid: {0, 1})
+    assert _cores() == 2
 
 
 def test_the_full_model_with_the_whole_time_gets_the_proof_portfolio(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -387,10 +387,18 @@ def _annealed(
 ANNEALERS = 4
 
 
+def _cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it, so a
+    container pinned to 2 of a host's 64 cores counts 2), at least 1."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def _annealers(options: Options) -> int:
     """How many annealing searches run at once: Options.workers, else one per core, at most
     ANNEALERS; never more than the cores."""
-    cores = os.cpu_count() or 1
+    cores = _cores()
     wanted = options.workers if options.workers > 0 else ANNEALERS
     return max(1, min(wanted, cores))
 
@@ -549,8 +557,7 @@ def _proof_portfolio() -> tuple[int, list[str]]:
     core_minimization_level 0 (set with this portfolio): level 1, the default, 40 s; with
     the 4 threads, level 0 took 28.5 s. More cores (not measured) add full-problem searches
     from PROOF_COMPANIONS."""
-    cores = os.cpu_count() or 1
-    workers = min(8, max(2, cores))
+    workers = min(8, max(2, _cores()))
     return workers, ["core", *PROOF_COMPANIONS[: max(0, workers - 2)]]
 
 
@@ -595,5 +602,5 @@ def _workers(problem: Problem) -> int:
     with 8, 1,936 with 4), and 4 above 500 sessions, where each worker's copy of the model
     costs memory (3,000 people: 5.0 GB at 8 workers, 3.3 GB at 4)."""
     if len(problem.sessions) <= LNS_SESSIONS:
-        return min(8, max(4, 2 * (os.cpu_count() or 1)))
+        return min(8, max(4, 2 * _cores()))
     return 8 if len(problem.sessions) <= 500 else 4
