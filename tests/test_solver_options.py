@@ -83,7 +83,30 @@ def test_cores_are_the_ones_this_process_may_use(monkeypatch: pytest.MonkeyPatch
         pytest.skip("no CPU affinity on this system")
     monkeypatch.setattr("planner.solver.os.cpu_count", lambda: 64)
     monkeypatch.setattr("planner.solver.os.sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr("planner.solver._cpu_quota", lambda: None)
     assert _cores() == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "quota"), [("200000 100000\n", 2.0), ("150000 100000", 1.5), ("max 100000\n", None), ("", None)]
+)
+def test_a_cpu_quota_is_read_from_the_cgroup(tmp_path: Path, text: str, quota: float | None) -> None:
+    from planner.solver import _cpu_quota
+
+    (tmp_path / "cpu.max").write_text(text)
+    assert _cpu_quota(str(tmp_path / "cpu.max")) == quota
+    assert _cpu_quota(str(tmp_path / "missing")) is None
+
+
+def test_a_cpu_quota_caps_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docker --cpus 1.5 on 8 cores: 2 (rounded up); with no quota, the 8."""
+    from planner.solver import _cores
+
+    monkeypatch.setattr("planner.solver.os.sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    monkeypatch.setattr("planner.solver._cpu_quota", lambda: 1.5)
+    assert _cores() == 2
+    monkeypatch.setattr("planner.solver._cpu_quota", lambda: None)
+    assert _cores() == 8
 
 
 def test_the_full_model_with_the_whole_time_gets_the_proof_portfolio(monkeypatch: pytest.MonkeyPatch) -> None:

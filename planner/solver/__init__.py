@@ -8,12 +8,14 @@ figures); the outcome of a search is never an exception.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from pathlib import Path
 
 from ortools.sat.python import cp_model
 
@@ -388,11 +390,27 @@ ANNEALERS = 4
 
 
 def _cores() -> int:
-    """The cores this process may run on (its CPU affinity where the system tells it, so a
-    container pinned to 2 of a host's 64 cores counts 2), at least 1."""
+    """The cores this process may run on, at least 1: its CPU affinity where the system tells
+    it (a container pinned to 2 of a host's 64 cores counts 2), and no more than a CPU quota
+    (cgroup v2 ``cpu.max``, as ``docker --cpus 2`` sets; rounded up)."""
     if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
+        cores = len(os.sched_getaffinity(0))
+    else:
+        cores = os.cpu_count() or 1
+    quota = _cpu_quota()
+    if quota is not None:
+        cores = min(cores, math.ceil(quota))
+    return max(1, cores)
+
+
+def _cpu_quota(path: str = "/sys/fs/cgroup/cpu.max") -> float | None:
+    """Cores' worth of CPU time the cgroup allows ("200000 100000": 2.0), None when unlimited
+    or not known."""
+    try:
+        quota, period = Path(path).read_text().split()[:2]
+        return int(quota) / int(period)
+    except (OSError, ValueError):  # no such file, "max", or not two numbers
+        return None
 
 
 def _annealers(options: Options) -> int:
