@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=0,
-        help="search threads (default: two per core, 4 to 8, for up to 100 sessions; 8, or 4 above 500)",
+        help="search threads (default: from the cores and the meeting's size; "
+        "a number given keeps CP-SAT's own mix of searches)",
     )
     s.add_argument(
         "--previous", help="a schedule to start from (schedule.csv or schedule.xlsx of an earlier run)"

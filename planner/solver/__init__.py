@@ -542,15 +542,18 @@ def _solver(problem: Problem, options: Options, seconds: float, proving: bool = 
     params = solver.parameters
     params.max_time_in_seconds = seconds
     params.random_seed = options.seed
-    params.num_workers = options.workers if options.workers > 0 else _workers(problem)
     params.log_search_progress = options.log
     if options.probing is not None:
         params.cp_model_probing_level = options.probing
+    if options.workers > 0:
+        params.num_workers = options.workers
+    elif proving:
+        params.num_workers, subsolvers = _proof_portfolio()
+        params.subsolvers.extend(subsolvers)
+    else:
+        params.num_workers = _workers(problem)
     if proving:
         params.core_minimization_level = 0
-        if options.workers <= 0:
-            params.num_workers, subsolvers = _proof_portfolio()
-            params.subsolvers.extend(subsolvers)
     for name, value in options.parameters:
         setattr(params, name, value)
     return solver

@@ -565,8 +565,9 @@ class Objective:
             and set(v.covering[a]) & set(v.covering[b])
         ]
         # at most this many clauses: each start of a overlaps at most la + lb - 1 starts of b
-        clauses = sum(len(v.x[a]) * (data.length[a] + data.length[b] - 1) for a, b, _ in pairs)
-        by_clauses = self.config.clash_clauses and clauses <= CLASH_CLAUSES_MAX
+        by_clauses = bool(self.config.clash_clauses) and (
+            sum(len(v.x[a]) * (data.length[a] + data.length[b] - 1) for a, b, _ in pairs) <= CLASH_CLAUSES_MAX
+        )
         for a, b, people in pairs:
             o = m.new_bool_var(f"clash[{a},{b}]")
             if by_clauses:
