@@ -18,10 +18,15 @@ from planner.solver.cpsat import ModelConfig
     seed=st.integers(min_value=0, max_value=10**6),
     preset=st.sampled_from(["tiny", "tiny", "small"]),
     redundant=st.booleans(),
+    time_indexed=st.booleans(),
 )
-def test_every_solver_schedule_passes_the_checker(seed: int, preset: str, redundant: bool) -> None:
+def test_every_solver_schedule_passes_the_checker(
+    seed: int, preset: str, redundant: bool, time_indexed: bool
+) -> None:
     problem = generate(preset, seed).problem
-    config = ModelConfig(person_time_indexed=redundant, room_supply=redundant, clash_cuts=redundant)
+    config = ModelConfig(
+        person_time_indexed=redundant, room_supply=redundant, clash_cuts=redundant, time_indexed=time_indexed
+    )
     result = solve(problem, Options(time_limit=10, seed=0, workers=2, model=config))
     # generated meetings are feasible by construction (a planted schedule exists)
     assert result.status in (Status.OPTIMAL, Status.FEASIBLE), result.status

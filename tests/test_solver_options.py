@@ -245,3 +245,21 @@ def test_a_constructed_schedule_that_stands_as_the_answer_is_reported_as_progres
     assert (
         seen[0].objective == result.objective == sum(problem.event.weight(g) * n for g, n in figures.items())
     )
+
+
+def test_the_rules_are_time_indexed_for_small_meetings_with_the_whole_time() -> None:
+    """Per slot where the full model has the whole time and the meeting has at most
+    TIME_INDEXED_SESSIONS sessions; on intervals above, or with a schedule from elsewhere to
+    improve (rules first, LNS); an explicit choice wins."""
+    from planner.solver import TIME_INDEXED_SESSIONS, Options, _config
+    from planner.solver.cpsat import ModelConfig
+
+    few = problem([session(f"S{i}") for i in range(TIME_INDEXED_SESSIONS)])
+    many = problem([session(f"S{i}") for i in range(TIME_INDEXED_SESSIONS + 1)])
+    assert _config(few, Options(), schedules_from_elsewhere=False).time_indexed is True
+    assert _config(many, Options(), schedules_from_elsewhere=False).time_indexed is False
+    assert _config(few, Options(), schedules_from_elsewhere=True).time_indexed is False
+    forced = Options(model=ModelConfig(time_indexed=True))
+    assert _config(many, forced, schedules_from_elsewhere=True).time_indexed is True
+    kept = Options(model=ModelConfig(time_indexed=False))
+    assert _config(few, kept, schedules_from_elsewhere=False).time_indexed is False

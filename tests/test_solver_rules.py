@@ -241,12 +241,13 @@ CASES = [
 ]
 
 
-#: the default formulation (left-justified starts, for these goals), the same without
-#: that dominance, and every redundant family switched on (they must never cut off a
-#: valid schedule nor let a broken one through)
+#: the default formulation (for these small meetings: left-justified starts, the rules per
+#: slot), the same without that dominance, the rules on intervals, and every redundant
+#: family switched on (they must never cut off a valid schedule nor let a broken one through)
 CONFIGS = {
     "default": ModelConfig(),
     "free_starts": ModelConfig(left_justified=False),
+    "intervals": ModelConfig(time_indexed=False),
     "redundant": ModelConfig(person_time_indexed=True, room_supply=True, clash_cuts=True),
 }
 

@@ -1,0 +1,106 @@
+"""The rules between sessions stated per slot on the Booleans (ModelConfig.time_indexed)
+or on intervals: two formulations of one set of rules, so the same optimum on generated
+meetings; each rule's refused and closest accepted case runs in both in
+test_solver_rules (its CONFIGS)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.checker import soft_figures
+from planner.generator import generate
+from planner.solver import Options, Status, solve
+from planner.solver.cpsat import ModelConfig
+from tests.builders import D1, D2, Kind, away, day, dep, problem, room, same_optimum, session, t
+
+TIME_INDEXED = ModelConfig(time_indexed=True)
+INTERVALS = ModelConfig(time_indexed=False)
+
+
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=10**6), preset=st.sampled_from(["tiny", "tiny", "small"]))
+def test_both_formulations_find_the_same_optimum(seed: int, preset: str) -> None:
+    p = generate(preset, seed).problem
+    by_slots = same_optimum(p, TIME_INDEXED, INTERVALS)
+    counted, _ = soft_figures(p, by_slots.schedule)
+    assert by_slots.objective == sum(p.event.weight(goal) * n for goal, n in counted.items())
+
+
+FORMULATIONS = {"time_indexed": TIME_INDEXED, "intervals": INTERVALS}
+
+
+def _status(p, config: ModelConfig) -> Status:  # noqa: ANN001
+    result = solve(p, Options(time_limit=10, seed=0, workers=1, model=config))
+    if result.schedule is not None:
+        from planner.checker import check
+
+        assert check(p, result.schedule).ok
+    return result.status
+
+
+def _closed_room(sessions: int):  # noqa: ANN202
+    """Two rooms over 9:00-11:00, R1 closed 10:00-10:15, one-hour sessions that may take
+    either room: R1 holds one (at 9:00), R2 two. No start and no room is pruned before the
+    search: only the model keeps a session out of R1 across 10:00."""
+    return problem(
+        [session(f"S{n}") for n in range(sessions)],
+        rooms=[room("R1"), room("R2")],
+        days=[day(end="11:00")],
+        unavailable=[away("R1", "10:00", "10:15")],
+    )
+
+
+@pytest.mark.parametrize("config", FORMULATIONS)
+def test_a_room_closed_in_the_middle_holds_one_session_not_two(config: str) -> None:
+    assert _status(_closed_room(4), FORMULATIONS[config]) is Status.INFEASIBLE
+    assert _status(_closed_room(3), FORMULATIONS[config]) is Status.OPTIMAL
+
+
+def _two_plenaries(end: str):  # noqa: ANN202
+    """Two plenaries, an hour each, nobody in common, two rooms."""
+    return problem(
+        [session("PL1", kind=Kind.PLENARY), session("PL2", kind=Kind.PLENARY)],
+        rooms=[room("R1"), room("R2")],
+        days=[day(end=end)],
+    )
+
+
+@pytest.mark.parametrize("config", FORMULATIONS)
+def test_two_plenaries_never_run_side_by_side(config: str) -> None:
+    assert _status(_two_plenaries("10:00"), FORMULATIONS[config]) is Status.INFEASIBLE
+    assert _status(_two_plenaries("11:00"), FORMULATIONS[config]) is Status.OPTIMAL
+
+
+def _back_to_back(b_day):  # noqa: ANN001, ANN202
+    """A fixed at 11:00-12:00 on day 1 (the day ends at 12:00); B must follow it directly."""
+    return problem(
+        [session("A", day=D1, start=t("11:00")), session("B", day=b_day)],
+        rooms=[room("R1"), room("R2")],
+        days=[day(D1, end="13:00"), day(D2, end="13:00")],
+        dependencies=[dep("A", "B", "back_to_back")],
+    )
+
+
+@pytest.mark.parametrize("config", FORMULATIONS)
+def test_back_to_back_is_never_overnight(config: str) -> None:
+    """B only on day 2 cannot follow A directly; B free takes 12:00 on day 1."""
+    assert _status(_back_to_back(D2), FORMULATIONS[config]) is Status.INFEASIBLE
+    assert _status(_back_to_back(None), FORMULATIONS[config]) is Status.OPTIMAL
+
+
+@pytest.mark.parametrize("config", FORMULATIONS)
+def test_different_day_and_same_day_together_cannot_hold(config: str) -> None:
+    both = problem(
+        [session("A"), session("B")],
+        days=[day(D1), day(D2)],
+        dependencies=[dep("A", "B", "same_day"), dep("A", "B", "different_day")],
+    )
+    apart = problem(
+        [session("A"), session("B")],
+        days=[day(D1), day(D2)],
+        dependencies=[dep("A", "B", "before"), dep("A", "B", "different_day")],
+    )
+    assert _status(both, FORMULATIONS[config]) is Status.INFEASIBLE
+    assert _status(apart, FORMULATIONS[config]) is Status.OPTIMAL
