@@ -104,3 +104,21 @@ def test_different_day_and_same_day_together_cannot_hold(config: str) -> None:
     )
     assert _status(both, FORMULATIONS[config]) is Status.INFEASIBLE
     assert _status(apart, FORMULATIONS[config]) is Status.OPTIMAL
+
+
+def test_past_the_literal_budget_the_rules_stay_on_intervals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A meeting whose room literals would pass TIME_INDEXED_MAX gets the intervals' model
+    even when the rules per slot are asked for; under it, no interval at all."""
+    from planner.solver import build
+    from planner.solver.prepare import prepare
+
+    data = prepare(generate("small", 0).problem)
+
+    def intervals(config: ModelConfig) -> int:
+        return sum(1 for c in build(data, config)[0].proto.constraints if c.has_interval())
+
+    by_slots = ModelConfig(time_indexed=True, clash_clauses=True)  # no order literal on starts
+    on_intervals = ModelConfig(time_indexed=False, clash_clauses=True)
+    assert intervals(by_slots) == 0 < intervals(on_intervals)
+    monkeypatch.setattr("planner.solver.cpsat.TIME_INDEXED_MAX", 0)
+    assert intervals(by_slots) == intervals(on_intervals)

@@ -510,7 +510,10 @@ def _config(problem: Problem, options: Options, schedules_from_elsewhere: bool) 
 #: the time-indexed rules (ModelConfig.time_indexed) where the full model has the whole time
 #: and the meeting has at most this many sessions. Measured on 2 cores: the example (41
 #: sessions) proven optimal in 6.3-7.0 s against 11.7-12.6 s (seeds 0-3); generated
-#: alliances (45 sessions) seed 0 in 2.4 s against 5.9 s, seeds 1 and 2 the same at 40 s.
+#: alliances (44-47 sessions) seed 0 in 2.4 s against 5.9 s, seeds 1 and 2 unproven at 40
+#: and 60 s either way (seed 1's bound at 60 s 1,416 against 1,406). Generated meetings of
+#: 88-90 sessions at 60 s, seeds 0-3: 1,796 / 1,529 / 2,230 / 1,152 against 1,548 / 1,595 /
+#: 2,223 / 1,137 on intervals, no better; hence a limit between.
 TIME_INDEXED_SESSIONS = 60
 
 
@@ -581,7 +584,8 @@ def _proof_portfolio() -> tuple[int, list[str]]:
     example proven optimal at 1,147: with CP-SAT's portfolio of 4 threads (core, default_lp,
     fixed, and the neighbourhood searches time-shared) in 85-90 s; with the core-based
     search alone beside the neighbourhood searches, in 13-15 s (seeds 0-4; 11-14 s since the
-    clashes are clauses, ModelConfig.clash_clauses). On generated meetings of 240 people and
+    clashes are clauses, ModelConfig.clash_clauses; 5.8-6.8 s with the rules per slot,
+    ModelConfig.time_indexed). On generated meetings of 240 people and
     88-90 sessions, at 60 s: 1,582 and 1,592 against 2,090 and 1,749 with the 4 threads
     (seeds 0, 1). At 145 sessions it is not used (LNS): there, this portfolio for the whole
     time gave 2,534 (2,845 with left-justified starts) against LNS's 2,507 (seed 0). Of that, CP-SAT's

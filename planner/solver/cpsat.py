@@ -6,7 +6,9 @@ integer start is derived from them for intervals and dependencies. Rooms get
 one Boolean per candidate room, tied to the time by optional intervals in a
 per-room no-overlap. People's clashes are one no-overlap per maximal set of
 sessions sharing a required person (a clique), not one constraint per pair;
-a plenary is one cumulative over all sessions. Redundant families (per-slot
+a plenary is one cumulative over all sessions. Small meetings whose full model
+has the whole time get the same rules per slot on the Booleans instead
+(ModelConfig.time_indexed): a pure SAT model, on which the proof is faster. Redundant families (per-slot
 cliques, room supply, clash cuts) can be switched on in ModelConfig; they are
 off by default because measurements showed they slow the first schedule. One
 dominance rule (left-justified starts) cuts copies of a schedule shifted by a
@@ -203,6 +205,9 @@ class Constraints:
     ):
         self.m, self.data, self.v, self.config = m, data, v, config
         self.previous = previous  # a re-plan's schedule: its starts cost no change
+        #: the rules per slot (ModelConfig.time_indexed) unless their room literals would
+        #: pass TIME_INDEXED_MAX: then on intervals, all four families alike
+        self.time_indexed = bool(config.time_indexed) and room_slot_literals(data) <= TIME_INDEXED_MAX
 
     def add_all(self) -> None:
         self.room_no_overlap()
@@ -217,7 +222,7 @@ class Constraints:
     def room_no_overlap(self) -> None:
         """Rule room_no_overlap (and room_available): a room holds one session at a time
         and none while it is closed."""
-        if self.config.time_indexed:
+        if self.time_indexed:
             self._room_slots()
             return
         data, v, m = self.data, self.v, self.m
@@ -244,9 +249,9 @@ class Constraints:
         """Rule person_no_overlap: each maximal set of sessions that share a required person
         has at most one session running at a time."""
         for clique in self._people_cliques():
-            if not self.config.time_indexed:
+            if not self.time_indexed:
                 self.m.add_no_overlap([self.v.interval[i] for i in clique])
-            if self.config.person_time_indexed or self.config.time_indexed:
+            if self.config.person_time_indexed or self.time_indexed:
                 self._at_most_one_running(clique)
 
     def plenary_exclusive(self) -> None:
@@ -258,7 +263,7 @@ class Constraints:
         data, v = self.data, self.v
         if not any(s.is_plenary for s in data.problem.sessions):
             return
-        if self.config.time_indexed:
+        if self.time_indexed:
             self._plenary_slots()
             return
         rooms = len(data.problem.rooms)
@@ -267,7 +272,7 @@ class Constraints:
 
     def dependencies(self) -> None:
         """Rules dependency_*: each dependency between two sessions holds."""
-        if self.config.time_indexed:
+        if self.time_indexed:
             self._dependency_clauses()
             return
         data, v, m = self.data, self.v, self.m
@@ -508,6 +513,18 @@ class Constraints:
             owners = sum(1 for i in sessions if u in v.covering[i])
             if owners > 1:
                 self.m.add_at_most_one(lits)
+
+
+#: with more (room, slot) literals than this (room_slot_literals), the rules stay on
+#: intervals even where ModelConfig.time_indexed asks for them per slot; the example needs
+#: 13,455, generated alliances of 44-47 sessions 13,658-17,122
+TIME_INDEXED_MAX = 100_000
+
+
+def room_slot_literals(data: Prepared) -> int:
+    """The literals "session i in room k in slot u" that the time-indexed room rule makes:
+    one per candidate room and covered slot of each session with a choice of rooms."""
+    return sum(len(rooms) * len(data.covering(i)) for i, rooms in enumerate(data.rooms) if len(rooms) > 1)
 
 
 #: with more clauses than this (a bound on them), optional clashes keep the order literals
