@@ -135,7 +135,7 @@ def build(
     """The CP-SAT model of a prepared problem (for solving, explaining and inspection);
     with a previous schedule, changes from it are a soft goal too."""
     model = cp_model.CpModel()
-    variables = Variables(model, data)
+    variables = Variables(model, data, starts=not config.time_indexed)
     Constraints(model, data, variables, config, previous).add_all()
     objective = Objective(model, data, variables, config)
     objective.build(previous)

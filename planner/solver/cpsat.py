@@ -70,7 +70,9 @@ def shift_safe(problem: Problem) -> bool:
 class Variables:
     """Decision variables: x[i][g] start at slot g, y[i][k] in room k, and derived terms."""
 
-    def __init__(self, m: cp_model.CpModel, data: Prepared):
+    def __init__(self, m: cp_model.CpModel, data: Prepared, starts: bool = True):
+        """``starts``: make each session's integer start and interval with its Booleans (the
+        model's variables in the order they always had); else only when first used."""
         self.m = m
         self.data = data
         n = len(data.starts)
@@ -88,6 +90,8 @@ class Variables:
             ys = {k: m.new_bool_var(f"y[{sid},{k}]") for k in data.rooms[i]}
             m.add_exactly_one(ys.values())
             self.y.append(ys)
+            if starts:
+                self._make_start(i)
         self.covering = [data.covering(i) for i in range(n)]
 
     @property
@@ -104,15 +108,16 @@ class Variables:
         return self._interval
 
     def _make_starts(self) -> None:
-        if len(self._start) == len(self.x):
-            return
-        m, data = self.m, self.data
-        for i, xs in enumerate(self.x):
-            sid = data.problem.sessions[i].id
-            start = m.new_int_var_from_domain(cp_model.Domain.from_values(data.starts[i]), f"start[{sid}]")
-            m.add(start == sum(g * v for g, v in xs.items()))
-            self._start.append(start)
-            self._interval.append(m.new_fixed_size_interval_var(start, data.length[i], f"run[{sid}]"))
+        for i in range(len(self._start), len(self.x)):
+            self._make_start(i)
+
+    def _make_start(self, i: int) -> None:
+        m, data, xs = self.m, self.data, self.x[i]
+        sid = data.problem.sessions[i].id
+        start = m.new_int_var_from_domain(cp_model.Domain.from_values(data.starts[i]), f"start[{sid}]")
+        m.add(start == sum(g * v for g, v in xs.items()))
+        self._start.append(start)
+        self._interval.append(m.new_fixed_size_interval_var(start, data.length[i], f"run[{sid}]"))
 
     def running(self, i: int, u: int) -> list[cp_model.IntVar]:
         """The start literals of session i that make it run in slot u (at most one is true)."""
