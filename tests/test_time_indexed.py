@@ -107,7 +107,7 @@ def test_different_day_and_same_day_together_cannot_hold(config: str) -> None:
 
 
 def test_past_the_literal_budget_the_rules_stay_on_intervals(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A meeting whose room literals would pass TIME_INDEXED_MAX gets the intervals' model
+    """A meeting whose time-indexed model would pass TIME_INDEXED_MAX gets the intervals' model
     even when the rules per slot are asked for; under it, no interval at all."""
     from planner.solver import build
     from planner.solver.prepare import prepare
@@ -122,3 +122,22 @@ def test_past_the_literal_budget_the_rules_stay_on_intervals(monkeypatch: pytest
     assert intervals(by_slots) == 0 < intervals(on_intervals)
     monkeypatch.setattr("planner.solver.cpsat.TIME_INDEXED_MAX", 0)
     assert intervals(by_slots) == intervals(on_intervals)
+
+
+def test_the_size_counts_room_literals_and_pairs_of_dependent_starts() -> None:
+    """Two one-hour sessions in a 9:00-11:00 day on a 15-minute grid: 5 starts each, covering
+    8 slots. A has two rooms (2 x 8 literals), B one (none); A before B adds 5 x 5."""
+    from planner.solver.cpsat import time_indexed_size
+    from planner.solver.prepare import prepare
+
+    def size(dependencies: list) -> int:  # noqa: ANN001
+        p = problem(
+            [session("A"), session("B", attendance=40)],
+            rooms=[room("R1", 50), room("R2", 30)],
+            days=[day(end="11:00")],
+            dependencies=dependencies,
+        )
+        return time_indexed_size(prepare(p))
+
+    assert size([]) == 16
+    assert size([dep("A", "B", "before")]) == 16 + 25

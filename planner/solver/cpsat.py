@@ -210,9 +210,9 @@ class Constraints:
     ):
         self.m, self.data, self.v, self.config = m, data, v, config
         self.previous = previous  # a re-plan's schedule: its starts cost no change
-        #: the rules per slot (ModelConfig.time_indexed) unless their room literals would
-        #: pass TIME_INDEXED_MAX: then on intervals, all four families alike
-        self.time_indexed = bool(config.time_indexed) and room_slot_literals(data) <= TIME_INDEXED_MAX
+        #: the rules per slot (ModelConfig.time_indexed) unless that model would pass
+        #: TIME_INDEXED_MAX (time_indexed_size): then on intervals, all four families alike
+        self.time_indexed = bool(config.time_indexed) and time_indexed_size(data) <= TIME_INDEXED_MAX
 
     def add_all(self) -> None:
         self.room_no_overlap()
@@ -520,16 +520,24 @@ class Constraints:
                 self.m.add_at_most_one(lits)
 
 
-#: with more (room, slot) literals than this (room_slot_literals), the rules stay on
-#: intervals even where ModelConfig.time_indexed asks for them per slot; the example needs
-#: 13,455, generated alliances of 44-47 sessions 13,658-17,122
-TIME_INDEXED_MAX = 100_000
+#: with a bigger time-indexed model than this (time_indexed_size), the rules stay on
+#: intervals even where ModelConfig.time_indexed asks for them per slot; the example's is
+#: 43,558, generated alliances' of 44-47 sessions 29,118-31,446
+TIME_INDEXED_MAX = 250_000
 
 
-def room_slot_literals(data: Prepared) -> int:
-    """The literals "session i in room k in slot u" that the time-indexed room rule makes:
-    one per candidate room and covered slot of each session with a choice of rooms."""
-    return sum(len(rooms) * len(data.covering(i)) for i, rooms in enumerate(data.rooms) if len(rooms) > 1)
+def time_indexed_size(data: Prepared) -> int:
+    """A bound on the literals the time-indexed rules add: one per candidate room and covered
+    slot of each session with a choice of rooms, and for each dependency one per pair of
+    starts of its two sessions (a clause per start of one, listing starts of the other).
+    A fine slot grid makes the second grow as the square of the starts."""
+    rooms = sum(len(r) * len(data.covering(i)) for i, r in enumerate(data.rooms) if len(r) > 1)
+    index = {s.id: i for i, s in enumerate(data.problem.sessions)}
+    pairs = sum(
+        len(data.starts[index[d.first]]) * len(data.starts[index[d.second]])
+        for d in data.problem.dependencies
+    )
+    return rooms + pairs
 
 
 #: with more clauses than this (a bound on them), optional clashes keep the order literals
