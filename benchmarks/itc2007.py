@@ -170,6 +170,11 @@ def main() -> int:
     )
     ap.add_argument("--out", type=Path, default=OUT, help=f"table path without suffix (default {OUT})")
     args = ap.parse_args()
+    missing = [n for n in args.instances if not (args.data / f"comp-2007-2-{n}.tim").is_file()]
+    if missing:  # say where the data was looked for, before any run
+        names = ", ".join(f"comp-2007-2-{n}.tim" for n in missing)
+        print(f"ITC2007 data not found in {args.data}: {names}; pass --data FOLDER", file=sys.stderr)
+        return 2
 
     out = args.out.with_suffix("") if args.out.suffix in (".csv", ".md") else args.out
     out.parent.mkdir(parents=True, exist_ok=True)

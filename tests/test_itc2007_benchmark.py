@@ -52,3 +52,21 @@ def test_benchmark_writes_verified_results(tmp_path: Path):
     ev = evaluate(inst, read_sln(tmp_path / "res" / "itc-sln" / "comp-2007-2-3.sln", inst.n_events))
     assert ev.feasible and str(ev.soft) == row["soft"]
     assert "| 3 | 6 | 4 |" in out.with_suffix(".md").read_text()
+
+
+def test_missing_data_is_one_message_and_exit_2(tmp_path: Path):
+    """Instances not in the data folder (a clone without ../shared): the folder and the files
+    named, no traceback, no table written; the closest case is the test above."""
+    (tmp_path / "comp-2007-2-3.tim").write_text(tim_text(**SMALL))
+    out = tmp_path / "res" / "itc"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "itc2007.py"), "--data", str(tmp_path)]
+        + ["--instances", "3", "4", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2
+    assert str(tmp_path) in run.stderr and "comp-2007-2-4.tim" in run.stderr
+    assert "comp-2007-2-3.tim" not in run.stderr and "Traceback" not in run.stderr
+    assert not out.parent.exists()
