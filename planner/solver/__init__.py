@@ -510,8 +510,9 @@ def _config(problem: Problem, options: Options, schedules_from_elsewhere: bool) 
 #: the time-indexed rules (ModelConfig.time_indexed) where the full model has the whole time
 #: and the meeting has at most this many sessions. Measured on 2 cores: the example (41
 #: sessions) proven optimal in 6.3-7.0 s against 11.7-12.6 s (seeds 0-3); generated
-#: alliances (44-47 sessions) seed 0 in 2.4 s against 5.9 s, seeds 1 and 2 unproven at 40
-#: and 60 s either way (seed 1's bound at 60 s 1,416 against 1,406). Generated meetings of
+#: alliances (41-47 sessions, seeds 0-9, 10 s each) proven optimal on 7 seeds of 10 in
+#: 1.0-6.7 s, against 6 in 0.8-7.1 s on intervals, and on the other 3 a higher bound (1,402,
+#: 990, 1,536 against 1,396, 976, 1,527). Generated meetings of
 #: 88-90 sessions at 60 s, seeds 0-3: 1,796 / 1,529 / 2,230 / 1,152 against 1,548 / 1,595 /
 #: 2,223 / 1,137 on intervals, no better; hence a limit between.
 TIME_INDEXED_SESSIONS = 60
