@@ -510,9 +510,11 @@ def _config(problem: Problem, options: Options, schedules_from_elsewhere: bool) 
 #: the time-indexed rules (ModelConfig.time_indexed) where the full model has the whole time
 #: and the meeting has at most this many sessions. Measured on 2 cores: the example (41
 #: sessions) proven optimal in 6.3-7.0 s against 11.7-12.6 s (seeds 0-3); generated
-#: alliances (41-47 sessions, seeds 0-9, 10 s each) proven optimal on 7 seeds of 10 in
-#: 1.0-6.7 s, against 6 in 0.8-7.1 s on intervals, and on the other 3 a higher bound (1,402,
-#: 990, 1,536 against 1,396, 976, 1,527). Generated meetings of
+#: alliances (41-47 sessions, seeds 0-9, 10 s each, benchmarks/formulations.py, results in
+#: benchmarks/results/time-indexed-alliance.md): 7 of 10 proven optimal either way, sooner on
+#: 4 (2.2 against 5.9 s, 1.1/2.7, 3.0/3.9, 7.2/8.6), later on 2 by 0.1-0.3 s; the other
+#: 3's bounds mixed (992/976 and 1,536/1,527 higher, 1,402/1,417 lower). With solver seed 0
+#: throughout: 7 proven against 6. Generated meetings of
 #: 88-90 sessions at 60 s, seeds 0-3: 1,796 / 1,529 / 2,230 / 1,152 against 1,548 / 1,595 /
 #: 2,223 / 1,137 on intervals, no better; hence a limit between.
 TIME_INDEXED_SESSIONS = 60
