@@ -8,11 +8,12 @@ per-room no-overlap. People's clashes are one no-overlap per maximal set of
 sessions sharing a required person (a clique), not one constraint per pair;
 a plenary is one cumulative over all sessions. Small meetings whose full model
 has the whole time get the same rules per slot on the Booleans instead
-(ModelConfig.time_indexed): a pure SAT model, on which the proof is faster. Redundant families (per-slot
-cliques, room supply, clash cuts) can be switched on in ModelConfig; they are
-off by default because measurements showed they slow the first schedule. One
-dominance rule (left-justified starts) cuts copies of a schedule shifted by a
-slot, where the goals make such copies no better (see ModelConfig).
+(ModelConfig.time_indexed): a pure SAT model, on which the proof is faster.
+Redundant families (per-slot cliques, room supply, clash cuts) can be switched
+on in ModelConfig; they are off by default because measurements showed they
+slow the first schedule. One dominance rule (left-justified starts) cuts
+copies of a schedule shifted by a slot, where the goals make such copies no
+better (see ModelConfig).
 """
 
 from __future__ import annotations
