@@ -1,12 +1,15 @@
 """The rules between sessions stated per slot on the Booleans (ModelConfig.time_indexed)
-or on intervals: two formulations of one set of rules, so the same optimum on generated
-meetings; each rule's refused and closest accepted case runs in both in
-test_solver_rules (its CONFIGS)."""
+or on intervals: two formulations of one set of rules. Here, the cases the time-indexed
+forms handle on their own (a room closed mid-morning, plenaries, dependencies) and the
+size budget; each rule's refused and closest accepted case runs in both formulations in
+test_solver_rules (its CONFIGS), and test_formulations checks the same optimum on
+generated meetings."""
 
 from __future__ import annotations
 
 import pytest
 
+from planner.checker import check
 from planner.generator import generate
 from planner.solver import Options, Status, solve
 from planner.solver.cpsat import ModelConfig
@@ -14,16 +17,12 @@ from tests.builders import D1, D2, Kind, away, day, dep, problem, room, session,
 
 TIME_INDEXED = ModelConfig(time_indexed=True)
 INTERVALS = ModelConfig(time_indexed=False)
-
-
 FORMULATIONS = {"time_indexed": TIME_INDEXED, "intervals": INTERVALS}
 
 
 def _status(p, config: ModelConfig) -> Status:  # noqa: ANN001
     result = solve(p, Options(time_limit=10, seed=0, workers=1, model=config))
     if result.schedule is not None:
-        from planner.checker import check
-
         assert check(p, result.schedule).ok
     return result.status
 
