@@ -314,8 +314,8 @@ class Constraints:
         for i, ys in enumerate(v.y):
             for k, in_k in ys.items():
                 closed = data.room_closed[k]
-                for u, starts in v.covering[i].items():
-                    running = [v.x[i][g] for g in starts]
+                for u in v.covering[i]:
+                    running = v.running(i, u)
                     if closed >> u & 1:
                         for x in running:
                             m.add_bool_or([~in_k, ~x])
