@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from planner.solver import _workers
+from planner.model import Problem, Schedule
+from planner.solver import Progress, _workers
+from planner.solver.construct import Placement
 from tests.builders import problem, session
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "heroes-halmstad-2025.xlsx"
@@ -161,7 +164,7 @@ def test_rules_first_finds_a_schedule_then_improves_it() -> None:
     search is reported as such."""
     from planner.checker import check
     from planner.generator import generate
-    from planner.solver import Options, Progress, Status, solve
+    from planner.solver import Options, Status, solve
     from tests.builders import day, problem, session
 
     meeting = generate("small", 3).problem
@@ -199,52 +202,122 @@ def test_which_meetings_get_the_phases_and_the_neighbourhood_search() -> None:
     )  # the hint is the previous
 
 
-def test_a_constructed_schedule_that_stands_as_the_answer_is_reported_as_progress(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """When the search finds nothing in its time and the construction's schedule is the
-    answer, the organiser sees it as schedule #1 too (the CLI printed no progress line)."""
-    import threading
-
+def _search_after_the_construction(
+    monkeypatch: pytest.MonkeyPatch, seconds: float | None = None
+) -> tuple[list[Placement], list[list[Progress]]]:
+    """The full model's search starts only once the construction beside it is done and its
+    schedule shown (or 30 s), with ``seconds`` if given. Returns the constructed
+    placements and, per search, the progress shown before it started."""
     import planner.solver
-    from planner.checker import soft_figures
-    from planner.reader import read_problem
-    from planner.solver import Options, Progress, Status, solve
 
-    constructed = threading.Event()
+    constructed: list[Placement] = []
+    before: list[list[Progress]] = []
     real_construct = planner.solver.construct
 
     def construct(*args, **kw):  # noqa: ANN002, ANN003, ANN202 - the real one's signature
-        try:
-            return real_construct(*args, **kw)
-        finally:
-            constructed.set()
+        placed = real_construct(*args, **kw)
+        constructed.append(placed)
+        return placed
 
     real_solver = planner.solver._solver
+    real_offer = planner.solver._Reporter.offer
+    shown = threading.Event()
 
-    def no_time(*args, **kw):  # noqa: ANN002, ANN003, ANN202 - the search starts once the
-        solver = real_solver(*args, **kw)  # construction is done, with no time
+    def offer(self, objective, bound):  # noqa: ANN001, ANN202
+        real_offer(self, objective, bound)
+        self.seen = [*getattr(self, "seen", []), objective]
+        shown.set()
+
+    def late(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+        solver = real_solver(*args, **kw)
         search = solver.solve
 
         def solve_late(model, callback=None):  # noqa: ANN001, ANN202
-            constructed.wait(30)
-            solver.parameters.max_time_in_seconds = 0.0
+            shown.wait(30)
+            before.append(list(getattr(callback.reporter, "seen", [])) if callback is not None else [])
+            if seconds is not None:
+                solver.parameters.max_time_in_seconds = seconds
             return search(model, callback)
 
         solver.solve = solve_late
         return solver
 
     monkeypatch.setattr(planner.solver, "construct", construct)
-    monkeypatch.setattr(planner.solver, "_solver", no_time)
+    monkeypatch.setattr(planner.solver, "_solver", late)
+    monkeypatch.setattr(planner.solver._Reporter, "offer", offer)
+    return constructed, before
+
+
+def _objective(problem: Problem, schedule: Schedule) -> int:
+    from planner.checker import soft_figures
+
+    figures, _ = soft_figures(problem, schedule)
+    return sum(problem.event.weight(g) * n for g, n in figures.items())
+
+
+def test_a_constructed_schedule_that_stands_as_the_answer_is_reported_as_progress(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the search finds nothing in its time and the construction's schedule is the
+    answer, the organiser sees it as schedule #1 too (the CLI printed no progress line)."""
+    from planner.reader import read_problem
+    from planner.solver import Options, Status, solve
+
+    _search_after_the_construction(monkeypatch, seconds=0.0)
     problem = read_problem(EXAMPLE)
     seen: list[Progress] = []
     result = solve(problem, Options(time_limit=5, seed=0, workers=1, lns=False), on_progress=seen.append)
     assert result.status is Status.FEASIBLE and result.schedule is not None
     assert [p.solutions for p in seen] == [1]
-    figures, _ = soft_figures(problem, result.schedule)
-    assert (
-        seen[0].objective == result.objective == sum(problem.event.weight(g) * n for g, n in figures.items())
-    )
+    assert seen[0].objective == result.objective == _objective(problem, result.schedule)
+
+
+@pytest.mark.parametrize("lns", [False, True])
+def test_the_constructed_schedule_is_shown_before_the_full_model_finds_one(
+    monkeypatch: pytest.MonkeyPatch, lns: bool
+) -> None:
+    """On a big meeting the full model may take many seconds to its first schedule, and LNS
+    starts only after its share: the construction's schedule (found in a second) is shown
+    the moment it is found, scored by the checker, with no bound yet."""
+    from planner.generator import generate
+    from planner.solver import Options, prepare, solve
+
+    constructed, before = _search_after_the_construction(monkeypatch)
+    problem = generate("small", 2).problem
+    seen: list[Progress] = []
+    result = solve(problem, Options(time_limit=3, seed=0, workers=1, lns=lns), on_progress=seen.append)
+    data = prepare(problem)
+    assert len(constructed) == 1 and constructed[0] is not None
+    shown = _objective(problem, data.to_schedule(constructed[0]))
+    assert before == [[shown]]  # shown before the full model began
+    assert seen[0].objective == shown and seen[0].bound is None and seen[0].solutions == 1
+    objectives = [p.objective for p in seen]
+    assert objectives == sorted(objectives, reverse=True) and len(set(objectives)) == len(objectives)
+    assert result.objective == objectives[-1]
+
+
+def test_the_answer_is_the_best_schedule_in_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The full model's schedule is not the answer when the construction's is better: here
+    CP-SAT stops at its first schedule, which (on the example, one worker, seed 0) is worse
+    than the constructed one; it is not shown, and the constructed one is the answer."""
+    from planner.reader import read_problem
+    from planner.solver import Options, Status, prepare, solve
+
+    constructed, _ = _search_after_the_construction(monkeypatch)
+    problem = read_problem(EXAMPLE)
+    seen: list[Progress] = []
+    first_only = (("stop_after_first_solution", True),)
+    options = Options(time_limit=10, seed=0, workers=1, lns=False, parameters=first_only)
+    result = solve(problem, options, on_progress=seen.append)
+    shown = _objective(problem, prepare(problem).to_schedule(constructed[0]))
+    assert result.status is Status.FEASIBLE and result.schedule is not None
+    assert result.objective == shown == _objective(problem, result.schedule)
+    assert [(p.objective, p.solutions) for p in seen] == [(shown, 1)]
+    # the closest case: CP-SAT's first schedule alone (no construction to compare) is worse
+    monkeypatch.undo()
+    monkeypatch.setattr("planner.solver.construct", lambda *a, **k: None)
+    alone = solve(problem, options)
+    assert alone.objective is not None and alone.objective > shown
 
 
 def test_the_rules_are_time_indexed_for_small_meetings_with_the_whole_time() -> None:

@@ -31,7 +31,7 @@ from planner.solver.cpsat import (
     Variables,
     shift_safe,
 )
-from planner.solver.lns import Improvement, improve
+from planner.solver.lns import improve
 from planner.solver.prepare import Blocked, Prepared, prepare
 
 
@@ -104,27 +104,40 @@ class SolveResult:
     blocked: tuple[Blocked, ...] = ()
 
 
-class _Watcher(cp_model.CpSolverSolutionCallback):
-    def __init__(
-        self,
-        started: float,
-        on_progress: Callable[[Progress], None] | None,
-        should_stop: Callable[[], bool] | None,
-    ):
-        super().__init__()
+class _Reporter:
+    """Tells ``on_progress`` of each new best schedule, numbered on: the construction, the
+    rules-only phase, the full model, the annealer and LNS may each find one, some of them at
+    once (threads), and a schedule no better than one already shown is not shown again."""
+
+    def __init__(self, started: float, on_progress: Callable[[Progress], None] | None):
         self.started = started
         self.on_progress = on_progress
+        self.lock = threading.Lock()
+        self.best = math.inf
+        self.solutions = 0  # the schedules shown
+
+    def offer(self, objective: float, bound: float | None) -> None:
+        with self.lock:
+            if objective >= self.best:
+                return
+            self.best = objective
+            self.solutions += 1
+            if self.on_progress is not None:
+                seconds = time.perf_counter() - self.started
+                self.on_progress(Progress(seconds, objective, bound, self.solutions))
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    def __init__(self, reporter: _Reporter, should_stop: Callable[[], bool] | None):
+        super().__init__()
+        self.reporter = reporter
         self.should_stop = should_stop
-        self.solutions = 0
-        self.first: float | None = None
+        self.first: float | None = None  # when the full model found its first schedule
 
     def on_solution_callback(self) -> None:
-        self.solutions += 1
-        now = time.perf_counter() - self.started
         if self.first is None:
-            self.first = now
-        if self.on_progress is not None:
-            self.on_progress(Progress(now, self.objective_value, self.best_objective_bound, self.solutions))
+            self.first = time.perf_counter() - self.reporter.started
+        self.reporter.offer(self.objective_value, self.best_objective_bound)
         if self.should_stop is not None and self.should_stop():
             self.stop_search()
 
@@ -150,13 +163,14 @@ def solve(
 ) -> SolveResult:
     """Find a schedule that breaks no hard rule and minimises the weighted soft goals.
 
-    A construction heuristic runs beside the search throughout. With ``rules_first``
-    (see Options) the search has three phases: the rules alone, until a first schedule
-    (CP-SAT's or the construction's); the full model hinted with it, for a share of the
-    time; large neighbourhood search for the rest. With ``anneal`` too (see Options),
-    simulated annealing improves the first schedule for ANNEAL_SHARE of the time left
-    before the full model (which, at 1, is never built). Otherwise the full model has all
-    the time. The best schedule when time is up is the answer."""
+    A construction heuristic runs beside the search throughout; its schedule is shown as
+    progress the moment it is found. With ``rules_first`` (see Options) the search has
+    three phases: the rules alone, until a first schedule (CP-SAT's or the construction's);
+    the full model hinted with it, for a share of the time; large neighbourhood search for
+    the rest. With ``anneal`` too (see Options), simulated annealing improves the first
+    schedule for ANNEAL_SHARE of the time left before the full model (which, at 1, is
+    never built). Otherwise the full model has all the time. The best schedule in hand when
+    time is up is the answer, whichever search found it."""
     started = time.perf_counter()
     data = prepare(problem)
     if data.blocked:
@@ -175,17 +189,28 @@ def solve(
     first_phase: list[cp_model.CpSolver] = []  # the rules-only search, while it runs
     done = threading.Event()
     built = threading.Event()  # the construction may stop: a schedule is in hand
-    #: first schedules found outside the full model (construction, rules only), with when
-    opening: list[tuple[Placement, float]] = []
+    reporter = _Reporter(started, on_progress)
+    #: schedules found outside the full model (construction, rules only), scored by the checker
+    opening: list[_Found] = []
+    #: with a previous schedule, the checker's figures leave out the changes from it, so a
+    #: schedule from outside the full model is only a last resort (and not shown before)
+    compare = options.previous is None
+
+    def scored(placement: Placement, at: float) -> _Found:
+        value, soft = _figures(problem, data.to_schedule(placement))
+        return _Found(placement, value, soft, at)
 
     def build_first() -> None:
         placed = construct(
             data, seconds=options.time_limit, seed=options.seed, stop=lambda: done.is_set() or built.is_set()
         )
         if placed is not None:
-            opening.append((placed, time.perf_counter() - started))
+            found = scored(placed, time.perf_counter() - started)
+            opening.append(found)
             for solver in list(first_phase):  # the rules-only phase has its first schedule
                 solver.stop_search()
+            if compare:
+                reporter.offer(found.objective, None)
 
     def watch_stop() -> None:  # a stop asked for between two schedules ends the search too
         while not done.wait(0.2):
@@ -200,34 +225,28 @@ def solve(
         helpers.append(threading.Thread(target=watch_stop, name="stop", daemon=True))
     for h in helpers:
         h.start()
-    watcher = _Watcher(started, on_progress, should_stop)
-    improved: Improvement | None = None
-    annealed: tuple[Placement, int, dict[str, int]] | None = None
+    watcher = _Watcher(reporter, should_stop)
+    annealed: _Found | None = None
     try:
         if phased:
             code, ruled = _rules_only(data, options, left(), [running, first_phase], opening)
             if code == cp_model.INFEASIBLE:
                 return SolveResult(Status.INFEASIBLE, None, seconds=time.perf_counter() - started)
             if ruled is not None:
-                opening.append((ruled, time.perf_counter() - started))
-            if opening and on_progress is not None:  # phase one's schedule, scored by the checker
-                placement, at = _earliest(opening)
-                watcher.solutions = 1  # the full model's schedules are numbered on from it
-                on_progress(Progress(at, _figures(problem, data.to_schedule(placement))[0], None, 1))
+                opening.append(scored(ruled, time.perf_counter() - started))
+                reporter.offer(opening[-1].objective, None)
         if annealing and opening:
             built.set()
-            annealed = _annealed(
-                problem, data, options, opening, left, started, watcher, on_progress, should_stop
-            )
+            annealed = _annealed(data, options, _best(opening), left, reporter, should_stop)
             if ANNEAL_SHARE >= 1 or left() <= 1 or (should_stop is not None and should_stop()):
-                return _annealed_result(problem, data, annealed, started, opening, watcher.solutions)
+                return _annealed_result(problem, data, annealed, started, opening, reporter.solutions)
         model, v, objective = build(data, config, options.previous)
         if options.previous is not None:
             v.hint(options.previous)
         elif annealed is not None:
-            v.hint(data.to_schedule(annealed[0]))
+            v.hint(data.to_schedule(annealed.placement))
         elif phased and opening:
-            v.hint(data.to_schedule(_earliest(opening)[0]))
+            v.hint(data.to_schedule(_best(opening).placement))
         # Otherwise the constructed schedule is not a hint: measured on 600 people, hinting
         # it made the search settle three times worse (12,516 against 4,063 at 60 s).
         solver = _solver(problem, options, left(), proving=not (phased or lns))
@@ -247,42 +266,34 @@ def solve(
         phase_over.set()
         if code == cp_model.MODEL_INVALID:
             raise RuntimeError(f"internal error: invalid CP-SAT model: {model.validate()}")
-        found = _placement(solver, v) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
-        if found is not None and annealed is not None and round(solver.objective_value) > annealed[1]:
-            found = None  # the full model stopped before it got back to the annealed schedule
-        if found is None and annealed is not None:
-            origin: Placement | None = annealed[0]
-        else:
-            origin = found if found is not None else _earliest(opening)[0] if opening else None
-        if lns and code in (cp_model.FEASIBLE, cp_model.UNKNOWN) and origin is not None and left() > 1:
+        found = None
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            soft = {goal: int(solver.value(expr)) for goal, expr in objective.terms.items()}
+            found = _Found(_placement(solver, v), round(solver.objective_value), soft, watcher.first or 0.0)
+        # The best in hand: the full model's, the annealer's or one found outside (a tie
+        # goes to the full model's, which may be proven optimal).
+        candidates = [c for c in (found, annealed) if c is not None]
+        if compare or not candidates:
+            candidates += opening
+        best = min(candidates, key=lambda c: c.objective, default=None)
+        bound = solver.best_objective_bound
+        if lns and code in (cp_model.FEASIBLE, cp_model.UNKNOWN) and best is not None and left() > 1:
             done.set()  # a schedule is in hand: the construction can stop
-            if found is not None:
-                value = solver.objective_value
-            elif annealed is not None:
-                value = annealed[1]
-            else:
-                value = _figures(problem, data.to_schedule(origin))[0]
-            bound = solver.best_objective_bound
-
-            def better(imp: Improvement) -> None:
-                if on_progress is not None:
-                    watcher.solutions += 1
-                    now = time.perf_counter() - started
-                    on_progress(Progress(now, imp.objective, bound, watcher.solutions))
-
             improved = improve(
                 data,
                 model,
                 v,
                 objective,
-                origin,
-                value,
+                best.placement,
+                best.objective,
                 deadline=started + options.time_limit,
                 seed=options.seed,
                 workers=min(2, options.workers) if options.workers > 0 else 2,
                 should_stop=should_stop or (lambda: False),
-                on_better=better,
+                on_better=lambda imp: reporter.offer(imp.objective, bound),
             )
+            if improved is not None:  # the neighbourhood search bettered it
+                best = _Found(improved.placement, improved.objective, improved.soft, best.at)
     finally:
         done.set()
         for h in helpers:
@@ -293,39 +304,39 @@ def solve(
         cp_model.FEASIBLE: Status.FEASIBLE,
         cp_model.INFEASIBLE: Status.INFEASIBLE,
     }.get(code, Status.UNKNOWN)
-    first = min(
-        [t for _, t in opening] + ([watcher.first] if watcher.first is not None else []), default=seconds
-    )
-    if improved is not None:  # the neighbourhood search bettered the full model's schedule
-        status, placement, value, soft = (
-            Status.FEASIBLE,
-            improved.placement,
-            improved.objective,
-            improved.soft,
-        )
-    elif found is not None:
-        placement, value = found, round(solver.objective_value)
-        soft = {goal: int(solver.value(expr)) for goal, expr in objective.terms.items()}
-    elif annealed is not None:  # the full model found nothing better than the annealer's
-        status, (placement, value, soft) = Status.FEASIBLE, annealed
-        soft = dict(soft)
-    elif status is Status.UNKNOWN and origin is not None:  # the search found none: the first one
-        status, placement = Status.FEASIBLE, origin
-        value, soft = _figures(problem, data.to_schedule(origin))
-        if on_progress is not None and watcher.solutions == 0:  # the only schedule: shown too
-            watcher.solutions = 1
-            on_progress(Progress(first, value, solver.best_objective_bound, 1))
-    else:
-        return SolveResult(status, None, seconds=seconds, solutions=watcher.solutions)
-    solutions = max(1, watcher.solutions)
+    if best is None:
+        return SolveResult(status, None, seconds=seconds, solutions=reporter.solutions)
+    if best is not found:
+        status = Status.FEASIBLE
+    reporter.offer(best.objective, bound)  # shown already, unless it was a last resort
+    first = min([o.at for o in opening] + ([watcher.first] if watcher.first is not None else []))
     return _result(
-        problem, data, status, placement, value, soft, solver.best_objective_bound, seconds, first, solutions
+        problem,
+        data,
+        status,
+        best.placement,
+        best.objective,
+        dict(best.soft),
+        bound,
+        seconds,
+        first,
+        max(1, reporter.solutions),
     )
 
 
-def _earliest(opening: list[tuple[Placement, float]]) -> tuple[Placement, float]:
-    """The first schedule found outside the full model, with when (``opening`` not empty)."""
-    return min(opening, key=lambda f: f[1])
+@dataclass(frozen=True)
+class _Found:
+    """A schedule in hand: its weighted objective and figures, and when it was found."""
+
+    placement: Placement
+    objective: int
+    soft: dict[str, int]
+    at: float
+
+
+def _best(found: list[_Found]) -> _Found:
+    """The best of some schedules (not empty); of equals, the first found."""
+    return min(found, key=lambda f: (f.objective, f.at))
 
 
 #: with LNS to follow, the share of the time left that the full model's search gets
@@ -342,46 +353,34 @@ SPARE_SHARE = 0.05
 
 
 def _annealed(
-    problem: Problem,
     data: Prepared,
     options: Options,
-    opening: list[tuple[Placement, float]],
+    origin: _Found,
     left: Callable[[], float],
-    started: float,
-    watcher: _Watcher,
-    on_progress: Callable[[Progress], None] | None,
+    reporter: _Reporter,
     should_stop: Callable[[], bool] | None,
-) -> tuple[Placement, int, dict[str, int]]:
-    """Anneal the first schedule for ANNEAL_SHARE of the time left: the best schedule, its
-    objective and figures (the first schedule's, scored by the checker, if none was better)."""
-    origin = _earliest(opening)[0]
-    value, soft = _figures(problem, data.to_schedule(origin))
+) -> _Found:
+    """Anneal the best first schedule for ANNEAL_SHARE of the time left: the best schedule
+    (``origin`` if none was better)."""
     other = spared(data, left() * SPARE_SHARE, seed=options.seed, stop=should_stop or (lambda: False))
     if other is not None:
-        other_value, other_soft = _figures(problem, data.to_schedule(other))
-        if other_value < value:
-            origin, value, soft = other, other_value, other_soft
-            if on_progress is not None:
-                watcher.solutions += 1
-                on_progress(Progress(time.perf_counter() - started, value, None, watcher.solutions))
-
-    def better(objective: int) -> None:
-        if on_progress is not None:
-            watcher.solutions += 1
-            on_progress(Progress(time.perf_counter() - started, objective, None, watcher.solutions))
-
+        value, soft = _figures(data.problem, data.to_schedule(other))
+        if value < origin.objective:
+            origin = _Found(other, value, soft, origin.at)
+            reporter.offer(value, None)
     found = anneal_many(
         data,
-        origin,
+        origin.placement,
         deadline=time.perf_counter() + left() * ANNEAL_SHARE,
         seed=options.seed,
         stop=should_stop or (lambda: False),
-        on_better=better,
+        on_better=lambda objective: reporter.offer(objective, None),
         annealers=_annealers(options),
     )
     if found is None:
-        return origin, value, soft
-    return found
+        return origin
+    placement, value, soft = found
+    return _Found(placement, value, dict(soft), origin.at)
 
 
 #: searches side by side when Options.workers is 0 (auto): one per core, at most this many
@@ -424,17 +423,25 @@ def _annealers(options: Options) -> int:
 def _annealed_result(
     problem: Problem,
     data: Prepared,
-    annealed: tuple[Placement, int, dict[str, int]],
+    annealed: _Found,
     started: float,
-    opening: list[tuple[Placement, float]],
+    opening: list[_Found],
     solutions: int,
 ) -> SolveResult:
     """The annealer's schedule as the answer (no bound: nothing was proven)."""
-    placement, value, soft = annealed
     seconds = time.perf_counter() - started
-    first = min(t for _, t in opening)
+    first = min(o.at for o in opening)
     return _result(
-        problem, data, Status.FEASIBLE, placement, value, dict(soft), None, seconds, first, max(1, solutions)
+        problem,
+        data,
+        Status.FEASIBLE,
+        annealed.placement,
+        annealed.objective,
+        dict(annealed.soft),
+        None,
+        seconds,
+        first,
+        max(1, solutions),
     )
 
 
@@ -604,7 +611,7 @@ def _rules_only(
     options: Options,
     seconds: float,
     registers: list[list[cp_model.CpSolver]],
-    opening: list[tuple[Placement, float]],
+    opening: list[_Found],
 ) -> tuple[int, Placement | None]:
     """Phase one: the hard rules without the objective; CP-SAT stops at its first schedule,
     or is stopped when the construction beside it has one (``opening``)."""
