@@ -57,3 +57,57 @@ def test_solve_with_lns_returns_a_checked_schedule_and_keeps_the_bound() -> None
     assert report.ok
     assert report.soft == result.soft and report.objective(problem) == result.objective
     assert result.best_bound is None or result.best_bound <= result.objective
+
+
+def test_the_clash_neighbourhood_frees_the_sessions_of_a_clash() -> None:
+    """Kind 4 frees the two sessions of an optional attendee's clash in the current schedule
+    (and some running beside them); with no clash in it, it frees random sessions."""
+    import random
+
+    from planner.solver.lns import _neighbourhood
+    from tests.builders import day, person, problem, room, session
+
+    people = [person(f"P{k}") for k in range(1, 7)]
+    sessions = [
+        session("A", required=("P1",), optional=("P2",)),
+        session("B", required=("P2",)),  # P2 would like A too
+        session("C", required=("P3",)),
+        session("D", required=("P4",)),
+        session("E", required=("P5",)),
+        session("F", required=("P6",)),
+    ]
+    meeting = problem(
+        sessions, rooms=[room(f"R{k}") for k in range(6)], people=people, days=[day(end="15:00")]
+    )
+    data = prepare(meeting)
+    _, _, objective = build(data)
+    assert objective.clash_pairs == [(0, 1, 1)]  # A and B, one person
+    one_hour = data.length[0]
+    # A and B at 09:00 (the clash), E and F at 10:00, C and D at 12:00
+    clashing = {
+        0: (0, 0),
+        1: (0, 1),
+        2: (3 * one_hour, 2),
+        3: (3 * one_hour, 3),
+        4: (one_hour, 4),
+        5: (one_hour, 5),
+    }
+    people_sessions: list[list[int]] = []
+    for seed in range(20):
+        free = _neighbourhood(
+            data, clashing, people_sessions, objective.clash_pairs, 2, random.Random(seed), kind=4
+        )
+        assert free == {0, 1}, seed  # nothing else runs beside them
+    beside = dict(clashing) | {4: (one_hour // 2, 4)}  # E at 09:30, beside the clash
+    drawn = [
+        _neighbourhood(data, beside, people_sessions, objective.clash_pairs, 6, random.Random(seed), kind=4)
+        for seed in range(20)
+    ]
+    assert all(free in ({0, 1}, {0, 1, 4}) for free in drawn)
+    assert {0, 1} in drawn and {0, 1, 4} in drawn  # E: about half the time
+    apart = dict(clashing) | {1: (one_hour, 1)}  # B moved to 10:00: no clash left
+    drawn = [
+        _neighbourhood(data, apart, people_sessions, objective.clash_pairs, 2, random.Random(seed), kind=4)
+        for seed in range(20)
+    ]
+    assert all(len(free) == 2 for free in drawn) and len({frozenset(f) for f in drawn}) > 1

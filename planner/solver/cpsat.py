@@ -556,6 +556,8 @@ class Objective:
         self.terms: dict[str, cp_model.LinearExpr] = {}
         #: optional_clash's literals: per person, (literal, clashes it stands for)
         self._clash_load: dict[str, list[tuple[cp_model.IntVar, int]]] | None = None
+        #: optional_clash's pairs of sessions that may overlap, with the people who would clash
+        self.clash_pairs: list[tuple[int, int, int]] = []
         self._on_day: dict[tuple[int, int], cp_model.LinearExpr] = {}
         self._adjacent: dict[tuple[int, int], cp_model.IntVar | None] = {}
 
@@ -731,6 +733,7 @@ class Objective:
                 m.add(v.start[b] + data.length[b] <= v.start[a]).only_enforce_if(b_first)
                 m.add_bool_or([o, a_first, b_first])
             out.append((o, len(people)))
+            self.clash_pairs.append((a, b, len(people)))
             for p in people:
                 load[p].append((o, 1))
             pair_var[(a, b)] = o

@@ -7,7 +7,11 @@ optimum with everything else fixed: a copy of the same model, the kept sessions'
 start and room literals fixed in their domains, the current schedule as the hint.
 A neighbourhood is one of: random sessions; the sessions starting in a few
 random slots; those on one or two days; a person's sessions and those running at
-the same times. Its size grows while the parts are solved to the optimum quickly
+the same times; the two sessions of some optional attendees' clashes (drawn by
+how many people clash) and about half of those running beside them. The last
+one, measured on generated large meetings at 60 s (seeds 0-7, 2 cores): better
+on 6 of 8, by 3.4% on average (e.g. 7,405 -> 6,661, 6,425 -> 5,676; worse by
+257 and 44 on two). Its size grows while the parts are solved to the optimum quickly
 and shrinks when they are not. A part's answer is taken only when it is better.
 """
 
@@ -24,6 +28,9 @@ from planner.solver.cpsat import Objective, Variables, required_sessions
 from planner.solver.prepare import Prepared
 
 Placement = dict[int, tuple[int, int]]  # session index -> (start slot, room index)
+
+#: the kinds of neighbourhood, drawn with equal chances (see _neighbourhood)
+KINDS = 5
 
 
 @dataclass
@@ -55,6 +62,7 @@ def improve(
     xi = [{g: lit.Index() for g, lit in v.x[i].items()} for i in range(n)]
     yi = [{k: lit.Index() for k, lit in v.y[i].items()} for i in range(n)]
     people = [sorted(s) for s in required_sessions(data.problem).values() if s]
+    clashes = objective.clash_pairs
     current, best = dict(start), None
     value = start_objective
     size = max(4, n // 10)
@@ -62,7 +70,7 @@ def improve(
     it = 0
     while time.perf_counter() < deadline - 0.2 and not should_stop():
         it += 1
-        free = _neighbourhood(data, current, people, size, rng)
+        free = _neighbourhood(data, current, people, clashes, size, rng)
         sub = cp_model.CpModel()
         sub.proto.copy_from(model.proto)
         sub.clear_hints()
@@ -118,14 +126,36 @@ def _fix(model: cp_model.CpModel, index: int, value: bool) -> None:
 
 
 def _neighbourhood(
-    data: Prepared, current: Placement, people: list[list[int]], size: int, rng: random.Random
+    data: Prepared,
+    current: Placement,
+    people: list[list[int]],
+    clashes: list[tuple[int, int, int]],
+    size: int,
+    rng: random.Random,
+    kind: int | None = None,
 ) -> set[int]:
-    """The sessions to free: ``size`` of them, or about so, by one of four kinds."""
+    """The sessions to free: ``size`` of them, or about so, by one of five kinds (drawn
+    unless given)."""
     n = len(current)
-    kind = rng.randrange(4)
-    if kind == 1:  # the sessions starting in some random slots
-        starts = sorted({g for g, _ in current.values()})
+    if kind is None:
+        kind = rng.randrange(KINDS)
+    if kind == 4:  # the sessions of some optional attendees' clashes, and some beside them
+
+        def meet(a: int, b: int) -> bool:
+            (s, _), (t, _) = current[a], current[b]
+            return s < t + data.length[b] and t < s + data.length[a]
+
+        active = [(a, b, w) for a, b, w in clashes if meet(a, b)]
         free: set[int] = set()
+        while active and len(free) < size:
+            a, b, _ = rng.choices(active, weights=[w for _, _, w in active])[0]
+            free |= {a, b} | {i for i in range(n) if (meet(i, a) or meet(i, b)) and rng.random() < 0.5}
+            active = [c for c in active if not {c[0], c[1]} <= free]
+        if not free:
+            free = set(rng.sample(range(n), min(n, size)))
+    elif kind == 1:  # the sessions starting in some random slots
+        starts = sorted({g for g, _ in current.values()})
+        free = set()
         for g in rng.sample(starts, len(starts)):
             free |= {i for i, (h, _) in current.items() if h == g}
             if len(free) >= size:
