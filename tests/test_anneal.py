@@ -223,7 +223,8 @@ def test_supports_only_the_goals_it_scores() -> None:
 
     assert supports(weighted(late_finish=1, in_a_row=1, single_day=1, optional_clash=50, room_fit=1))
     assert supports(weighted(preference=20, group_room=10, change=1000))  # change: not with a previous
-    for goal in ("idle_gap", "cross_day", "fair_person", "fair_institution"):
+    assert supports(weighted(idle_gap=1))
+    for goal in ("cross_day", "fair_person", "fair_institution"):
         assert not supports(weighted(late_finish=1, **{goal: 1})), goal
         assert supports(weighted(late_finish=1, **{goal: 0})), goal
     # a session that does not fill whole slots is not for its bitmasks
@@ -314,3 +315,38 @@ def test_a_callers_script_without_a_main_guard_is_not_run_again(tmp_path: Path) 
     assert run.returncode == 0, run.stderr
     assert run.stdout.count("script ran") == 1, run.stdout + run.stderr
     assert "annealed True" in run.stdout
+
+
+def test_idle_time_is_scored_as_the_checker_scores_it_around_breaks_and_time_away() -> None:
+    """P1 waits 10:00-11:00, of which 10:30-11:00 touches a break (10:40-10:50), and
+    12:00-14:00, of which 13:00-13:30 they are away: 30 + 90 idle minutes, as the checker
+    counts them. Annealing with idle_gap weighted closes the waits; every figure on the
+    way is the checker's."""
+    from planner.model import Break
+    from planner.solver.anneal import _State
+    from tests.builders import away, t
+
+    p = problem(
+        [session(s, required=("P1",)) for s in ("A", "B", "C")] + [session("D", required=("P2",))],
+        rooms=[room("R1"), room("R2")],
+        days=[day(end="15:00")],
+        breaks=[Break(None, t("10:40"), t("10:50"))],
+        unavailable=[away("P1", "13:00", "13:30")],
+        weights={"idle_gap": 1, "room_fit": 0, "optional_clash": 0, "preference": 0, "group_room": 0},
+    )
+    data = prepare(p)
+    waits = schedule(at("A", "09:00"), at("B", "11:00"), at("C", "14:00"), at("D", "09:00", "R2"))
+    slot = {(s.date, s.start): g for g, s in enumerate(data.slots)}
+    rooms = {r.id: k for k, r in enumerate(p.rooms)}
+    index = {s.id: i for i, s in enumerate(p.sessions)}
+    placement = {index[a.session_id]: (slot[(a.date, a.start)], rooms[a.room_id]) for a in waits.assignments}
+    assert data.to_schedule(placement) == waits
+    state = _State(data, placement, random.Random(0))
+    assert state.figures()["idle_gap"] == check(p, waits).soft["idle_gap"] == 30 + 90
+    assert state.value == 120
+    found = anneal(data, placement, deadline=FAR, seed=0, iterations=2_000)
+    assert found is not None
+    better, objective, figures = found
+    report = check(p, data.to_schedule(better))
+    assert report.ok and objective == report.objective(p) == figures["idle_gap"] == report.soft["idle_gap"]
+    assert objective == 0  # three sessions in a row, or waits only over the break and time away

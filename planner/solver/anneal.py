@@ -18,8 +18,10 @@ data, for any Problem whose weighted goals it can score (see ``supports``):
   its sessions' required people, the optional attendees' clashes of its sessions,
   their rooms' empty seats, their preferences and their groups' rooms. A person's day
   is two bitmasks of the day's slots (those taken, those where a session starts), and
-  its cost (late finish, sessions in a row beyond the limit, a single session) is
-  computed once per pair of masks and remembered. A one-session move is scored before
+  its cost (late finish, sessions in a row beyond the limit, a single session, idle
+  time: the free slots between the first and the last taken that touch no break and no
+  time the person is away) is computed once per pair of masks (and mask of time away)
+  and remembered. A one-session move is scored before
   anything changes, so a refused one costs no undoing.
 * **Acceptance**: a worse schedule is taken with probability exp(-worse / T); T falls
   geometrically with the time (or the moves) spent, from T0 (set by a sample of moves)
@@ -46,7 +48,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
-from planner.model import Problem
+from planner.model import Problem, overlaps
 from planner.rules import SoftGoal
 from planner.solver.construct import Placement, _Search, construct
 from planner.solver.prepare import Prepared, preference_missed
@@ -62,6 +64,7 @@ SUPPORTED = frozenset(
         SoftGoal.ROOM_FIT.value,
         SoftGoal.PREFERENCE.value,
         SoftGoal.GROUP_ROOM.value,
+        SoftGoal.IDLE_GAP.value,
     }
 )
 
@@ -325,6 +328,7 @@ class _State:
         self.w_fit = w(SoftGoal.ROOM_FIT.value)
         self.w_pref = w(SoftGoal.PREFERENCE.value)
         self.w_group = w(SoftGoal.GROUP_ROOM.value)
+        self.w_idle = w(SoftGoal.IDLE_GAP.value)
         self.limit = problem.event.max_in_a_row
 
         # hard rules: the construction's bitmasks, with every session placed
@@ -366,8 +370,23 @@ class _State:
         self.people = len(people)
         #: per session: its required people's first index in the per (person, day) lists
         self.req_x = [[p * self.days for p in req] for req in self.req]
-        self.per_day = self.w_late or self.w_row or self.w_single
+        self.per_day = self.w_late or self.w_row or self.w_single or self.w_idle
         D = self.days
+        # idle time is not counted in a slot that touches a break or time the person is away:
+        # per day, the slots touching a break; per (person, day), those they are away, which
+        # is part of the memo's key (most people are never away: 0)
+        self.breaking = [0] * D
+        for g, slot in enumerate(data.slots):
+            if any(overlaps(b.start, b.end, slot.start, slot.end) for b in problem.breaks_on(slot.date)):
+                self.breaking[slot.day] |= 1 << self.pos[g]
+        self.absent = [0] * (self.people * D)
+        if self.w_idle:
+            for pid, p in people.items():
+                if pid in problem.unavailable:
+                    for g, slot in enumerate(data.slots):
+                        if problem.is_unavailable(pid, slot.date, slot.start, slot.end):
+                            self.absent[p * D + slot.day] |= 1 << self.pos[g]
+        self.akey = [a << 2 * self.shift for a in self.absent]
         self.occ = [0] * (self.people * D)  # per person and day: the slots taken
         self.beg = [0] * (self.people * D)  # per person and day: the slots where a session starts
         self.memo: list[dict[int, int]] = [{} for _ in range(D)]  # per day: key -> weighted cost
@@ -421,28 +440,33 @@ class _State:
         for i in range(n):
             self._add(i, self.start[i], self.room[i])
         for x in range(self.people * D):
-            self.pd_cost[x] = self._pd(x % D, self.occ[x], self.beg[x])
+            self.pd_cost[x] = self._pd(x, self.occ[x], self.beg[x])
         self.value = self._weighted(self.figures())
         self.last_delta = 0
 
     # -- scoring -------------------------------------------------------------------------
 
-    def _pd(self, d: int, occ: int, beg: int) -> int:
-        """The weighted cost of a person's day: slots taken ``occ``, starts ``beg``."""
-        key = occ | beg << self.shift
+    def _pd(self, x: int, occ: int, beg: int) -> int:
+        """The weighted cost of person-day ``x``: slots taken ``occ``, starts ``beg``."""
+        d = x % self.days
+        key = occ | beg << self.shift | self.akey[x]
         memo = self.memo[d]
         cost = memo.get(key)
         if cost is None:
-            late, row, single = self._day_figures(d, occ, beg)
-            cost = memo[key] = self.w_late * late + self.w_row * row + self.w_single * single
+            late, row, single, idle = self._day_figures(d, occ, beg, self.absent[x])
+            cost = memo[key] = (
+                self.w_late * late + self.w_row * row + self.w_single * single + self.w_idle * idle
+            )
         return cost
 
-    def _day_figures(self, d: int, occ: int, beg: int) -> tuple[int, int, int]:
-        """(late finish, sessions in a row beyond the limit, single day) of a person's day,
-        as the checker counts them: a run is sessions each starting where the one before
-        ends, i.e. a block of taken slots; its sessions are the starts in it."""
+    def _day_figures(self, d: int, occ: int, beg: int, absent: int) -> tuple[int, int, int, int]:
+        """(late finish, sessions in a row beyond the limit, single day, idle minutes) of a
+        person's day, as the checker counts them: a run is sessions each starting where the
+        one before ends, i.e. a block of taken slots; its sessions are the starts in it. Idle:
+        the free slots between the first taken one and the last (a person's sessions never
+        overlap) that touch no break and no time they are away (``absent``)."""
         if not beg:
-            return 0, 0, 0
+            return 0, 0, 0, 0
         late = occ >> (self.day_len[d] - 1) & 1
         single = int(beg.bit_count() == 1)
         row = 0
@@ -454,7 +478,9 @@ class _State:
             if count > self.limit:
                 row += count - self.limit
             rest &= ~block
-        return late, row, single
+        span = (1 << occ.bit_length()) - (occ & -occ)  # from the first taken slot to the last
+        idle = (span & ~occ & ~self.breaking[d] & ~absent).bit_count() * self.data.slot_minutes
+        return late, row, single, idle
 
     def _add(self, i: int, g: int, k: int) -> None:
         """Count session i at (g, k) in the people's days and the groups' rooms."""
@@ -526,10 +552,10 @@ class _State:
     def figures(self) -> dict[str, int]:
         """Every supported figure, counted from scratch from the schedule."""
         n, D = self.n, self.days
-        late = row = single = 0
+        late = row = single = idle = 0
         for x in range(self.people * D):
-            a, b, c = self._day_figures(x % D, self.occ[x], self.beg[x])
-            late, row, single = late + a, row + b, single + c
+            a, b, c, e = self._day_figures(x % D, self.occ[x], self.beg[x], self.absent[x])
+            late, row, single, idle = late + a, row + b, single + c, idle + e
         start, tl, minutes = self.start, self.timeline, self.minutes
         clash = 0
         for i in range(n):
@@ -547,6 +573,7 @@ class _State:
             SoftGoal.ROOM_FIT.value: sum(self.room_cost[i][self.room[i]] for i in range(n)),
             SoftGoal.PREFERENCE.value: sum(self.start_cost[i][start[i]] for i in range(n)),
             SoftGoal.GROUP_ROOM.value: groups,
+            SoftGoal.IDLE_GAP.value: idle,
         }
         if self.w_opt:  # pairs are only listed when the goal is weighted
             out[SoftGoal.OPTIONAL_CLASH.value] = clash
@@ -662,11 +689,12 @@ class _State:
         delta += self._local(moved) - before
         if self.per_day:
             occ, beg, pd, memo, D, shift = self.occ, self.beg, self._pd, self.memo, self.days, self.shift
+            akey = self.akey
             after = {}
             for x in touched:  # _pd inline: the memo's key, then the memo
                 o, b = occ[x], beg[x]
-                c = memo[x % D].get(o | b << shift)
-                after[x] = pd(x % D, o, b) if c is None else c
+                c = memo[x % D].get(o | b << shift | akey[x])
+                after[x] = pd(x, o, b) if c is None else c
             delta += sum(after.values())
         self.last_delta = delta
         if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
@@ -706,22 +734,22 @@ class _State:
             d0, d1 = self.day[g0], self.day[g]
             s1, b1 = base << pos[g], 1 << pos[g]
             keep, keep_b = ~(base << pos[g0]), ~(1 << pos[g0])  # i's old span and start out
-            memo0, memo1, pd = self.memo[d0], self.memo[d1], self._pd
+            memo0, memo1, pd, akey = self.memo[d0], self.memo[d1], self._pd, self.akey
             if d0 == d1:
                 for x in self.req_x[i]:
                     x += d0
                     o, b = occ[x] & keep | s1, beg[x] & keep_b | b1
-                    c = memo0.get(o | b << shift)
-                    delta += (pd(d0, o, b) if c is None else c) - pd_cost[x]
+                    c = memo0.get(o | b << shift | akey[x])
+                    delta += (pd(x, o, b) if c is None else c) - pd_cost[x]
             else:
                 for x in self.req_x[i]:
                     x0, x1 = x + d0, x + d1
                     o, b = occ[x0] & keep, beg[x0] & keep_b
-                    c = memo0.get(o | b << shift)
-                    delta += (pd(d0, o, b) if c is None else c) - pd_cost[x0]
+                    c = memo0.get(o | b << shift | akey[x0])
+                    delta += (pd(x0, o, b) if c is None else c) - pd_cost[x0]
                     o, b = occ[x1] | s1, beg[x1] | b1
-                    c = memo1.get(o | b << shift)
-                    delta += (pd(d1, o, b) if c is None else c) - pd_cost[x1]
+                    c = memo1.get(o | b << shift | akey[x1])
+                    delta += (pd(x1, o, b) if c is None else c) - pd_cost[x1]
         if self.w_opt:
             tl, minutes = self.timeline, self.minutes
             a0, a1 = tl[g0], tl[g]
@@ -753,10 +781,10 @@ class _State:
         hard._drop(i, g, k)
         self._add(i, g, k)
         if self.per_day:
-            occ, beg, pd_cost, pd, D = self.occ, self.beg, self.pd_cost, self._pd, self.days
+            occ, beg, pd_cost, pd = self.occ, self.beg, self.pd_cost, self._pd
             for x in self.req_x[i]:
                 for y in {x + d0, x + d1}:
-                    pd_cost[y] = pd(y % D, occ[y], beg[y])
+                    pd_cost[y] = pd(y, occ[y], beg[y])
         self.value += delta
         return delta
 
@@ -980,7 +1008,6 @@ class _State:
             if self.start[i] < 0:
                 hard._drop(i, starts[i], rooms[i])
                 self._add(i, starts[i], rooms[i])
-        D = self.days
-        for x in range(self.people * D):
-            self.pd_cost[x] = self._pd(x % D, self.occ[x], self.beg[x])
+        for x in range(self.people * self.days):
+            self.pd_cost[x] = self._pd(x, self.occ[x], self.beg[x])
         self.value = value
