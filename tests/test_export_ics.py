@@ -361,9 +361,10 @@ def test_hostile_ids_give_safe_distinct_file_names_and_nothing_escapes(tmp_path)
     stems = [n.removeprefix("people/").removesuffix(".ics") for n in names]
     assert len({s.casefold() for s in stems}) == len(stems)  # distinct even on a case-insensitive disk
     for s in stems:
-        assert set(s) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
-        assert not s.startswith(".") and len(s) <= 100
+        assert all(c.isalnum() or c in "._-" for c in s), s  # letters and digits of any script
+        assert not s.startswith(".") and len(s.encode("utf-8")) <= 100
     assert "people/a_b.ics" in files and "people/P1.ics" in files  # an id that is already safe keeps its name
+    assert "people/_.ics" in files  # the emoji is no letter
     out = tmp_path / "calendars"
     written = write_calendars(files, out)
     assert all(path.resolve().is_relative_to(out.resolve()) for path in written)
@@ -419,3 +420,14 @@ def test_safe_stems() -> None:
     assert safe_stems(reversed(list(stems))) == stems  # the order ids come in does not matter
     long = safe_stems(["x" * 300, "x" * 301])
     assert len(set(long.values())) == 2 and all(len(v) <= 100 for v in long.values())
+
+
+def test_letters_of_any_script_stay_in_file_names() -> None:
+    """The contract keeps letters and digits: not only ASCII ones. A name stays within 100
+    UTF-8 bytes however many bytes its letters take."""
+    assert safe_stem("Åsa") == "Åsa" and safe_stem("José María") == "José_María"
+    assert safe_stem("Łódź/Kraków") == "Łódź_Kraków" and safe_stem("東京-2") == "東京-2"
+    assert safe_stem("a\u00b7b") == "a_b" and safe_stem("x\u200by") == "x_y"  # a dot-like sign, a space
+    long = safe_stems(["Å" * 300, "Å" * 301])
+    assert len(set(long.values())) == 2 and all(len(v.encode("utf-8")) <= 100 for v in long.values())
+    assert safe_stems(["Åsa", "åsa"])["Åsa"] == "Åsa"  # ignoring case, one keeps the plain name

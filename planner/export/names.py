@@ -1,7 +1,8 @@
 """File names for ids: safe on every system, stable, and never two alike.
 
 The CLI contract (``cli.md``): in file names, characters other than letters,
-digits, ``.``, ``_`` and ``-`` become ``_``. Beyond that, a name never starts
+digits, ``.``, ``_`` and ``-`` become ``_`` (letters and digits of any script:
+``Åsa`` stays ``Åsa``). Beyond that, a name never starts
 with a dot (no hidden files, no ``..``), is never a reserved device name on
 Windows (``CON``, ``NUL``, ...), and stays short. Two ids that would get the
 same name (``a b`` and ``a_b``; ``P1`` and ``p1`` on a case-insensitive disk)
@@ -16,11 +17,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_UNSAFE = re.compile(r"[^\w.-]")  # \w: letters and digits of any script, and _
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 )
-#: Longest name (without the extension) before it is cut and given a hash.
+#: Longest name (without the extension), in UTF-8 bytes (a file name may have 255),
+#: before it is cut and given a hash.
 MAX_STEM = 100
 
 
@@ -36,8 +38,11 @@ def safe_stem(identifier: str) -> str:
         stem = "_"
     if stem.split(".")[0].upper() in _RESERVED:
         stem = "_" + stem
-    if len(stem) > MAX_STEM:
-        stem = stem[: MAX_STEM - 9] + "_" + _digest(identifier)
+    if len(stem.encode("utf-8")) > MAX_STEM:
+        cut = stem[: MAX_STEM - 9]
+        while len(cut.encode("utf-8")) > MAX_STEM - 9:
+            cut = cut[:-1]
+        stem = cut + "_" + _digest(identifier)
     return stem
 
 
