@@ -312,10 +312,10 @@ def test_built_in_example_calendars_and_workbook(heroes: HeroesRun) -> None:
     assert (heroes.out / "schedule.xlsx").is_file() and (heroes.out / "schedule.frab.json").is_file()
     assert (heroes.out / "calendars" / "event.ics").is_file()
     for p in heroes.problem.participants:
-        name = re.sub(r"[^A-Za-z0-9._-]", "_", p.id)
+        name = re.sub(r"[^\w.-]", "_", p.id)
         assert (heroes.out / "calendars" / "people" / f"{name}.ics").is_file()
     for r in heroes.problem.rooms:
-        name = re.sub(r"[^A-Za-z0-9._-]", "_", r.id)
+        name = re.sub(r"[^\w.-]", "_", r.id)
         assert (heroes.out / "calendars" / "rooms" / f"{name}.ics").is_file()
 
 
