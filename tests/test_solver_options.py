@@ -16,12 +16,17 @@ from tests.builders import problem, session
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "heroes-halmstad-2025.xlsx"
 
 
-def test_default_workers_drop_to_four_above_500_sessions() -> None:
-    """Each CP-SAT worker keeps its own copy of the model: big meetings get fewer."""
+@pytest.mark.parametrize(("cores", "workers"), [(1, 2), (2, 2), (3, 3), (4, 4), (16, 4)])
+def test_default_workers_drop_to_one_per_core_above_500_sessions(
+    monkeypatch: pytest.MonkeyPatch, cores: int, workers: int
+) -> None:
+    """Each CP-SAT worker keeps its own copy of the model: big meetings get fewer, one per
+    core, 2 to 4; up to 500 sessions (with LNS after the full model), 8."""
+    monkeypatch.setattr("planner.solver._cores", lambda: cores)
     small = problem([session(f"S{i}") for i in range(101)])
     assert _workers(small) == 8
     big = replace(small, sessions=tuple(session(f"S{i}") for i in range(501)))
-    assert _workers(big) == 4
+    assert _workers(big) == workers
 
 
 @pytest.mark.parametrize(("cores", "workers"), [(1, 4), (2, 4), (3, 6), (4, 8), (16, 8)])

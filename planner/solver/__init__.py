@@ -644,8 +644,10 @@ def _workers(problem: Problem) -> int:
     (before _proof_portfolio): its optimum proven in 90 and 88 s (seeds 0, 1) with 4, in
     166 and 150 s with 8 (time-shared), 155 s with 2; its bound at 30 s 985 with 4, 935
     with 8. Above: 8 (CP-SAT's full portfolio; on 600 people the bound at 30 s was 2,512
-    with 8, 1,936 with 4), and 4 above 500 sessions, where each worker's copy of the model
-    costs memory (3,000 people: 5.0 GB at 8 workers, 3.3 GB at 4)."""
+    with 8, 1,936 with 4). Above 500 sessions, where each worker's copy of the model costs
+    memory, one per core, 2 to 4: generated xl (1,207 sessions, seed 1) at 120 s on 2 cores,
+    2 workers 39,446 in 2.6 GB against 4 workers 40,011 in 3.3 GB (5.0 GB at 8); a 3,000-
+    person workbook from an outside generator took 3.5 GB with 4."""
     if len(problem.sessions) <= LNS_SESSIONS:
         return min(8, max(4, 2 * _cores()))
-    return 8 if len(problem.sessions) <= 500 else 4
+    return 8 if len(problem.sessions) <= 500 else min(4, max(2, _cores()))
