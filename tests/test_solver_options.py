@@ -341,3 +341,28 @@ def test_the_rules_are_time_indexed_for_small_meetings_with_the_whole_time() -> 
     assert _config(many, forced, schedules_from_elsewhere=True).time_indexed is True
     kept = Options(model=ModelConfig(time_indexed=False))
     assert _config(few, kept, schedules_from_elsewhere=False).time_indexed is False
+
+
+def test_a_schedule_in_hand_is_scored_by_the_checker_but_its_changes_by_the_model() -> None:
+    """A figure the model left above the truth (a literal set that the schedule does not
+    need) is not what the organiser sees: the answer's figures are the checker's, and the
+    changes from a previous schedule (which the checker does not count) stay the model's."""
+    from planner.checker import check
+    from planner.generator import generate
+    from planner.solver import _checked, _Found, prepare
+    from planner.solver.construct import construct
+
+    meeting = generate("small", 1).problem
+    data = prepare(meeting)
+    placed = construct(data, seconds=10, seed=0)
+    report = check(meeting, data.to_schedule(placed))
+    true = report.objective(meeting)
+    inflated = _Found(
+        placed, true + 150, {**report.soft, "optional_clash": report.soft["optional_clash"] + 3}, 0.0
+    )
+    assert _checked(meeting, data, inflated) == _Found(placed, true, report.soft, 0.0)
+    weighted = replace(
+        meeting, event=replace(meeting.event, weights=meeting.event.weights + (("change", 7),))
+    )
+    moved = _Found(placed, 0, {"change": 4}, 0.0)
+    assert _checked(weighted, data, moved) == _Found(placed, true + 28, {**report.soft, "change": 4}, 0.0)
