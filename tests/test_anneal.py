@@ -350,3 +350,23 @@ def test_idle_time_is_scored_as_the_checker_scores_it_around_breaks_and_time_awa
     report = check(p, data.to_schedule(better))
     assert report.ok and objective == report.objective(p) == figures["idle_gap"] == report.soft["idle_gap"]
     assert objective == 0  # three sessions in a row, or waits only over the break and time away
+
+
+def test_idle_time_is_not_reported_by_the_annealer_when_not_weighted() -> None:
+    """Time away is only read when idle_gap is weighted: unweighted, the annealer leaves
+    the figure to the checker rather than give one that ignores time away."""
+    from planner.solver.anneal import _State
+    from tests.builders import away
+
+    p = problem(
+        [session(s, required=("P1",)) for s in ("A", "B")],
+        days=[day(end="15:00")],
+        unavailable=[away("P1", "10:00", "11:00")],
+        weights={"late_finish": 1, "idle_gap": 0},
+    )
+    data = prepare(p)
+    placement = {0: (0, 0), 1: (8, 0)}  # 09:00 and 11:00 (15-minute slots): away in between
+    assert check(p, data.to_schedule(placement)).soft["idle_gap"] == 0
+    assert "idle_gap" not in _State(data, placement, random.Random(0)).figures()
+    result = solve(p, Options(time_limit=2, seed=0, workers=1, anneal=True, rules_first=True))
+    assert result.soft["idle_gap"] == check(p, result.schedule).soft["idle_gap"]

@@ -450,6 +450,7 @@ def _annealed_result(
     solutions: int,
 ) -> SolveResult:
     """The annealer's schedule as the answer (no bound: nothing was proven)."""
+    annealed = _checked(problem, data, annealed)
     seconds = time.perf_counter() - started
     first = min(o.at for o in opening)
     return _result(

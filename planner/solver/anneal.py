@@ -573,10 +573,11 @@ class _State:
             SoftGoal.ROOM_FIT.value: sum(self.room_cost[i][self.room[i]] for i in range(n)),
             SoftGoal.PREFERENCE.value: sum(self.start_cost[i][start[i]] for i in range(n)),
             SoftGoal.GROUP_ROOM.value: groups,
-            SoftGoal.IDLE_GAP.value: idle,
         }
         if self.w_opt:  # pairs are only listed when the goal is weighted
             out[SoftGoal.OPTIONAL_CLASH.value] = clash
+        if self.w_idle:  # time away is only read when the goal is weighted
+            out[SoftGoal.IDLE_GAP.value] = idle
         return out
 
     def _weighted(self, figures: dict[str, int]) -> int:
