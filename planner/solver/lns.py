@@ -11,8 +11,8 @@ the same times; the two sessions of some optional attendees' clashes (drawn by
 how many people clash) and about half of those running beside them. The last
 one, measured on generated large meetings at 60 s (seeds 0-7, 2 cores): better
 on 6 of 8, by 3.4% on average (e.g. 7,405 -> 6,661, 6,425 -> 5,676; worse by
-257 and 44 on two). Its size grows while the parts are solved to the optimum quickly
-and shrinks when they are not. A part's answer is taken only when it is better.
+257 and 44 on two). A neighbourhood's size grows while the parts are solved to the
+optimum quickly and shrinks when they are not. A part's answer is taken only when it is better.
 """
 
 from __future__ import annotations
