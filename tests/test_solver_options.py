@@ -209,14 +209,14 @@ def test_which_meetings_get_the_phases_and_the_neighbourhood_search() -> None:
 
 def _search_after_the_construction(
     monkeypatch: pytest.MonkeyPatch, seconds: float | None = None
-) -> tuple[list[Placement], list[list[Progress]]]:
+) -> tuple[list[Placement], list[list[float]]]:
     """The full model's search starts only once the construction beside it is done and its
     schedule shown (or 30 s), with ``seconds`` if given. Returns the constructed
-    placements and, per search, the progress shown before it started."""
+    placements and, per search, the objectives shown before it started."""
     import planner.solver
 
     constructed: list[Placement] = []
-    before: list[list[Progress]] = []
+    before: list[list[float]] = []
     real_construct = planner.solver.construct
 
     def construct(*args, **kw):  # noqa: ANN002, ANN003, ANN202 - the real one's signature
@@ -254,10 +254,9 @@ def _search_after_the_construction(
 
 
 def _objective(problem: Problem, schedule: Schedule) -> int:
-    from planner.checker import soft_figures
+    from planner.checker import check
 
-    figures, _ = soft_figures(problem, schedule)
-    return sum(problem.event.weight(g) * n for g, n in figures.items())
+    return check(problem, schedule).objective(problem)
 
 
 def test_a_constructed_schedule_that_stands_as_the_answer_is_reported_as_progress(

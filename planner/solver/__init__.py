@@ -293,8 +293,11 @@ def solve(
                 should_stop=should_stop or (lambda: False),
                 on_better=lambda imp: reporter.offer(imp.objective, bound),
             )
-            if improved is not None:  # the neighbourhood search bettered it
-                best = _Found(improved.placement, improved.objective, improved.soft, best.at)
+            if improved is not None:  # the neighbourhood search bettered it (its figures are
+                # the model's: scored again, as the full model's schedule was)
+                best = _checked(
+                    problem, data, _Found(improved.placement, improved.objective, improved.soft, best.at)
+                )
     finally:
         done.set()
         for h in helpers:
@@ -309,7 +312,6 @@ def solve(
         return SolveResult(status, None, seconds=seconds, solutions=reporter.solutions)
     if best is not found:
         status = Status.FEASIBLE
-    best = _checked(problem, data, best)
     reporter.offer(best.objective, bound)  # shown already, unless it was a last resort (or LNS's
     # last schedule was shown with a literal left above its figure)
     first = min(
