@@ -239,7 +239,7 @@ def solve(
             built.set()
             annealed = _annealed(data, options, _best(opening), left, reporter, should_stop)
             if ANNEAL_SHARE >= 1 or left() <= 1 or (should_stop is not None and should_stop()):
-                return _annealed_result(problem, data, annealed, started, opening, reporter.solutions)
+                return _annealed_result(problem, data, annealed, started, opening, reporter)
         model, v, objective = build(data, config, options.previous)
         if options.previous is not None:
             v.hint(options.previous)
@@ -449,10 +449,11 @@ def _annealed_result(
     annealed: _Found,
     started: float,
     opening: list[_Found],
-    solutions: int,
+    reporter: _Reporter,
 ) -> SolveResult:
-    """The annealer's schedule as the answer (no bound: nothing was proven)."""
+    """The annealer's schedule as the answer (no bound: nothing was proven), shown last."""
     annealed = _checked(problem, data, annealed)
+    reporter.offer(annealed.objective, None)  # shown already, unless its figures changed
     seconds = time.perf_counter() - started
     first = min(o.at for o in opening)
     return _result(
@@ -465,7 +466,7 @@ def _annealed_result(
         None,
         seconds,
         first,
-        max(1, solutions),
+        max(1, reporter.solutions),
     )
 
 

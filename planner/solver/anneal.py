@@ -950,7 +950,7 @@ class _State:
             best_start, best_room = list(self.start), list(self.room)
         span = deadline - started
         it = 0
-        reported, last_report = best, started
+        reported, last_report = initial, started  # the sample's gains are news too
         cycle = 0
         cycle_started, cycle_it = started, 0
         cycles = CYCLES
