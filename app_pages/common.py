@@ -35,7 +35,16 @@ def set_sheets(sheets: logic.Sheets, source: str) -> None:
 
 
 def clear_schedule() -> None:
-    for key in ("result", "schedule", "plan_problem", "difference", "exports", "explanation", "job"):
+    for key in (
+        "result",
+        "schedule",
+        "plan_problem",
+        "difference",
+        "exports",
+        "explanation",
+        "job",
+        "solve_error",
+    ):
         st.session_state.pop(key, None)
 
 

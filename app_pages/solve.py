@@ -33,10 +33,12 @@ if b1.button("Solve", type="primary", key="solve", disabled=job is not None and 
 if b2.button("Stop (keep the best so far)", key="stop", disabled=job is None or job.done) and job is not None:
     job.stop()
 
+if "solve_error" in st.session_state:
+    st.error(st.session_state["solve_error"])
 if job is not None:
     bar = st.progress(job.fraction, text="Searching...")
     chart = st.empty()
-    while not job.done:  # the search runs in its own thread; this loop only shows it
+    while not job.done:  # the search runs in its own process; this loop only shows it
         frame = logic.progress_frame(job.progress)
         text = "Stopping at the next schedule..." if job.stopping else f"Searching... {job.elapsed:.0f} s"
         bar.progress(job.fraction, text=text)
@@ -47,8 +49,10 @@ if job is not None:
     frame = logic.progress_frame(job.progress)
     if len(frame):
         chart.line_chart(frame)
-    if job.error:
-        st.error(job.error)
+    if job.error:  # kept to show, and the job let go: Solve is on again after one more run
+        st.session_state["solve_error"] = job.error
+        del st.session_state["job"]
+        st.rerun()
     elif "result" not in st.session_state and job.result is not None:
         st.session_state["result"] = job.result
         if job.result.status.has_schedule:

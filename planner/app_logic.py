@@ -8,16 +8,23 @@ tables of text; the same tables are validated again after every edit.
 
 from __future__ import annotations
 
+import atexit
 import csv
 import io
+import multiprocessing
+import queue
+import signal
 import tempfile
 import threading
 import time
+import weakref
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import pandas as pd
@@ -274,10 +281,34 @@ def weights_of(problem: Problem) -> dict[str, int]:
     return {goal: problem.event.weight(goal) for goal in goals}
 
 
-@dataclass
+def _search(
+    target: Callable[..., SolveResult],
+    problem: Problem,
+    options: Options,
+    messages: Queue,
+    stop: Event,
+) -> None:
+    """A search in its own process: progress, then the result or an error, as messages."""
+    try:
+        result = target(problem, options, lambda p: messages.put(("progress", p)), stop.is_set)
+        messages.put(("result", result))
+    except Exception as err:  # shown as a sentence, never a traceback on the page
+        messages.put(("error", f"internal error while solving (please report it): {err}"))
+
+
+#: the app's searches run in their own processes (see SolveJob); spawned, not forked, because
+#: the app's process runs threads, and a fork copies their locks in whatever state they are
+_PROCESSES = multiprocessing.get_context("spawn")
+
+
+@dataclass(eq=False)  # one job is one search: compared, hashed (in _RUNNING) by identity
 class SolveJob:
     """A search running beside the page: the page polls ``progress`` and ``result``;
-    ``stop()`` ends the search at its next schedule, keeping the best so far."""
+    ``stop()`` ends the search at its next schedule, keeping the best so far.
+
+    The search runs in a process of its own. The solver is native code with threads of its
+    own; if it ever crashes, only that process ends: the app stays up with everything the
+    organiser entered, and the job says what happened (``error``)."""
 
     problem: Problem
     options: Options
@@ -285,19 +316,56 @@ class SolveJob:
     result: SolveResult | None = None
     error: str = ""
     started: float = field(default_factory=time.perf_counter)
-    _stop: threading.Event = field(default_factory=threading.Event)
+    #: what the process runs: solve, or a stand-in of the same signature (tests)
+    target: Callable[..., SolveResult] = solve
+    _stop: Event = field(default_factory=_PROCESSES.Event)
     _thread: threading.Thread | None = None
 
     def start(self) -> SolveJob:
-        self._thread = threading.Thread(target=self._run, name="planner-solve", daemon=True)
+        messages = _PROCESSES.Queue()
+        process = _PROCESSES.Process(
+            target=_search,
+            args=(self.target, self.problem, self.options, messages, self._stop),
+            name="planner-solve",
+        )
+        process.start()
+        _RUNNING.add(self)
+        self._thread = threading.Thread(
+            target=self._follow, args=(process, messages), name="planner-solve-follow", daemon=True
+        )
         self._thread.start()
         return self
 
-    def _run(self) -> None:
+    def _follow(self, process: multiprocessing.process.BaseProcess, messages: Queue) -> None:
+        """Take the search's messages until its result, its error or its end."""
         try:
-            self.result = solve(self.problem, self.options, self.progress.append, self._stop.is_set)
-        except Exception as err:  # shown as a sentence, never a traceback on the page
-            self.error = f"internal error while solving (please report it): {err}"
+            while not self.done:
+                try:
+                    kind, value = messages.get(timeout=0.2)
+                except queue.Empty:
+                    if process.is_alive():
+                        continue
+                    try:  # ended: what it sent before its end is in the pipe already
+                        kind, value = messages.get(timeout=0.5)
+                    except (queue.Empty, EOFError, OSError):
+                        process.join()
+                        self.error = _ended_words(process.exitcode)
+                        break
+                except (EOFError, OSError):  # a message cut off as the process ended
+                    process.join()
+                    self.error = _ended_words(process.exitcode)
+                    break
+                if kind == "progress":
+                    self.progress.append(value)
+                elif kind == "result":
+                    self.result = value
+                else:
+                    self.error = value
+            process.join()
+        finally:
+            _RUNNING.discard(self)
+            messages.close()
+            messages.join_thread()
 
     def stop(self) -> None:
         self._stop.set()
@@ -323,6 +391,33 @@ class SolveJob:
     def fraction(self) -> float:
         """Share of the time limit used (1.0 when done)."""
         return 1.0 if self.done else min(0.99, self.elapsed / max(self.options.time_limit, 0.1))
+
+
+def _ended_words(exitcode: int | None) -> str:
+    """Why a search's process ended without a result, in the organiser's terms."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"with signal {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how = f"with signal {-exitcode}"
+    else:
+        how = f"with exit code {exitcode}"
+    return (
+        f"The search stopped unexpectedly (the solver's process ended {how}). Nothing you entered "
+        "is lost: press Solve to try again, perhaps with another seed. If it happens again, please "
+        "report it with your workbook."
+    )
+
+
+#: searches under way; when the app's process ends, they are asked to stop (a spawned process
+#: is joined at exit, and would otherwise hold the app's exit up until its time limit)
+_RUNNING: weakref.WeakSet[SolveJob] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_running() -> None:
+    for job in list(_RUNNING):
+        job.stop()
 
 
 def start_solve(

@@ -6,12 +6,14 @@ limits and fixed seeds."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner import app_logic as logic
+from planner.solver import Options
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
@@ -125,6 +127,30 @@ def test_an_infeasible_input_gets_an_explanation() -> None:
     assert "expects 500 people" in _texts(at.code)
     _page(at, "review")
     assert "No schedule yet" in _texts(at.info)
+
+
+def _crashes(problem, options, on_progress, should_stop):  # noqa: ANN001, ANN202
+    """A solver that aborts, as native code does (in the search's own process)."""
+    os.abort()
+
+
+def test_a_crashed_search_is_said_and_nothing_entered_is_lost() -> None:
+    sheets = logic.load_example()
+    _set(sheets, 0, "title", "Opening plenary, as renamed by the organiser")
+    at = _app()
+    at.file_uploader(key="upload").upload("renamed.xlsx", logic.sheets_workbook_bytes(sheets))
+    at.run()
+    problem = at.session_state["validated"].problem
+    assert problem.sessions[0].title == "Opening plenary, as renamed by the organiser"
+    # the solve page as it finds a search that crashed (a real process, really aborted)
+    at.session_state["job"] = logic.SolveJob(problem, Options(time_limit=5), target=_crashes).start()
+    _page(at, "solve")
+    assert "stopped unexpectedly" in _texts(at.error) and "SIGABRT" in _texts(at.error)
+    assert "Nothing you entered is lost" in _texts(at.error)
+    assert not at.button(key="solve").disabled  # the organiser can try again at once
+    _page(at, "data")
+    assert at.session_state["validated"].problem.sessions[0].title == problem.sessions[0].title
+    assert "Opening plenary, as renamed by the organiser" in _frame(at, "title")["title"].tolist()
 
 
 def test_pages_before_a_schedule_say_so() -> None:

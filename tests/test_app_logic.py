@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import time
 import zipfile
 
 import pytest
@@ -13,7 +15,7 @@ from planner import app_logic as logic
 from planner.errors import InputError
 from planner.model import Problem, Schedule
 from planner.schedule_io import SCHEDULE_COLUMNS
-from planner.solver import Status
+from planner.solver import Options, Progress, SolveResult, Status
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +98,63 @@ def test_an_edit_that_breaks_a_reference_is_one_issue_row(example: logic.Sheets)
             "message": "no participant or group has this id",
         }
     ]
+
+
+def _crashes(problem: Problem, options: Options, on_progress, should_stop) -> SolveResult:  # noqa: ANN001
+    """A search whose process dies as native code does when it aborts, after one schedule."""
+    on_progress(Progress(0.1, 999.0, None, 1))
+    time.sleep(0.5)  # the progress message leaves first
+    os.abort()
+
+
+def _fails(problem: Problem, options: Options, on_progress, should_stop) -> SolveResult:  # noqa: ANN001
+    raise ValueError("a bug in the search")
+
+
+def test_a_crashed_search_is_a_sentence_and_the_app_goes_on(problem: Problem) -> None:
+    """The search runs in its own process: if the solver crashes, the app (this process)
+    goes on, keeps what was shown, and says what happened in the organiser's terms."""
+    job = logic.SolveJob(problem, Options(time_limit=5), target=_crashes).start()
+    assert job.wait(60)
+    assert job.result is None
+    assert "stopped unexpectedly" in job.error and "SIGABRT" in job.error
+    assert "Nothing you entered is lost" in job.error
+    assert [p.objective for p in job.progress] == [999.0]
+    assert job.fraction == 1.0
+
+
+def test_an_error_in_the_search_is_a_sentence(problem: Problem) -> None:
+    job = logic.SolveJob(problem, Options(time_limit=5), target=_fails).start()
+    assert job.wait(60)
+    assert job.result is None
+    assert job.error == "internal error while solving (please report it): a bug in the search"
+
+
+def test_a_stop_reaches_the_search_in_its_process(problem: Problem) -> None:
+    """Stopped at its first schedule, the example's search ends with that schedule, long
+    before the proof of optimality it reaches in about 5 s when left alone."""
+    job = logic.start_solve(problem, 120, seed=1)
+    deadline = time.monotonic() + 60
+    while not job.progress and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert job.progress
+    job.stop()
+    assert job.stopping
+    assert job.wait(60)
+    assert job.error == ""
+    assert job.result is not None and job.result.status is Status.FEASIBLE
+    assert job.result.schedule is not None
+
+
+def test_searches_under_way_are_stopped_when_the_app_ends(problem: Problem) -> None:
+    """A spawned search is joined when the app's process exits: asked to stop first, it
+    ends at its next schedule instead of holding the exit up until its time limit."""
+    job = logic.start_solve(problem, 120, seed=1)
+    assert job in logic._RUNNING
+    logic._stop_running()  # what runs at exit
+    assert job.stopping
+    assert job.wait(60) and job.result is not None
+    assert job not in logic._RUNNING
 
 
 def test_weights_override_the_event_sheet(problem: Problem) -> None:
