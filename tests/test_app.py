@@ -43,6 +43,17 @@ def _set(sheets: logic.Sheets, n: int, column: str, value: str) -> None:
     frame.loc[frame.index[n], column] = value
 
 
+def _uploaded(name: str, column: str, value: str) -> AppTest:
+    """The app after the organiser uploaded the example with one cell of the first session changed."""
+    sheets = logic.load_example()
+    _set(sheets, 0, column, value)
+    at = _app()
+    at.file_uploader(key="upload").upload(name, logic.sheets_workbook_bytes(sheets))
+    at.run()
+    assert not at.exception
+    return at
+
+
 def _frame(at: AppTest, column: str):  # noqa: ANN202 - a DataFrame
     """The first table on the page with this column (st.dataframe without selection has no key)."""
     return next(d.value for d in at.dataframe if column in d.value.columns)
@@ -89,12 +100,7 @@ def test_a_bad_upload_is_a_message_not_a_traceback(name: str, data: bytes, words
 
 
 def test_an_upload_is_read_and_its_problems_listed() -> None:
-    sheets = logic.load_example()
-    _set(sheets, 0, "duration_min", "ninety")
-    at = _app()
-    at.file_uploader(key="upload").upload("mine.xlsx", logic.sheets_workbook_bytes(sheets))
-    at.run()
-    assert not at.exception
+    at = _uploaded("mine.xlsx", "duration_min", "ninety")
     assert "mine.xlsx" in _texts(at.caption)
     frame = _frame(at, "message")
     assert list(frame.columns) == logic.ISSUE_COLUMNS
@@ -117,12 +123,7 @@ def test_an_edit_that_breaks_a_reference_is_listed() -> None:
 
 
 def test_an_infeasible_input_gets_an_explanation() -> None:
-    sheets = logic.load_example()
-    _set(sheets, 0, "attendance", "500")
-    at = _app()
-    at.file_uploader(key="upload").upload("too-big.xlsx", logic.sheets_workbook_bytes(sheets))
-    at.run()
-    at = _solved(at, 2)
+    at = _solved(_uploaded("too-big.xlsx", "attendance", "500"), 2)
     assert "No schedule exists" in _texts(at.error)
     assert "expects 500 people" in _texts(at.code)
     _page(at, "review")
@@ -135,11 +136,7 @@ def _crashes(problem, options, on_progress, should_stop):  # noqa: ANN001, ANN20
 
 
 def test_a_crashed_search_is_said_and_nothing_entered_is_lost() -> None:
-    sheets = logic.load_example()
-    _set(sheets, 0, "title", "Opening plenary, as renamed by the organiser")
-    at = _app()
-    at.file_uploader(key="upload").upload("renamed.xlsx", logic.sheets_workbook_bytes(sheets))
-    at.run()
+    at = _uploaded("renamed.xlsx", "title", "Opening plenary, as renamed by the organiser")
     problem = at.session_state["validated"].problem
     assert problem.sessions[0].title == "Opening plenary, as renamed by the organiser"
     # the solve page as it finds a search that crashed (a real process, really aborted)
