@@ -400,6 +400,8 @@ def _ended_words(exitcode: int | None) -> str:
             how = f"with signal {signal.Signals(-exitcode).name}"
         except ValueError:
             how = f"with signal {-exitcode}"
+        if -exitcode == signal.SIGKILL:  # what the kernel sends when memory runs out
+            how += ", which usually means the computer ran out of memory"
     else:
         how = f"with exit code {exitcode}"
     return (

@@ -123,6 +123,21 @@ def test_a_crashed_search_is_a_sentence_and_the_app_goes_on(problem: Problem) ->
     assert job.fraction == 1.0
 
 
+@pytest.mark.parametrize(
+    ("exitcode", "words"),
+    [
+        (-6, "ended with signal SIGABRT)"),
+        (-11, "ended with signal SIGSEGV)"),
+        (-9, "ended with signal SIGKILL, which usually means the computer ran out of memory)"),
+        (1, "ended with exit code 1)"),
+    ],
+)
+def test_how_a_search_ended_is_said(exitcode: int, words: str) -> None:
+    said = logic._ended_words(exitcode)
+    assert said.startswith("The search stopped unexpectedly") and words in said
+    assert "Nothing you entered is lost" in said
+
+
 def test_an_error_in_the_search_is_a_sentence(problem: Problem) -> None:
     job = logic.SolveJob(problem, Options(time_limit=5), target=_fails).start()
     assert job.wait(60)
