@@ -340,21 +340,12 @@ class SolveJob:
         """Take the search's messages until its result, its error or its end."""
         try:
             while not self.done:
-                try:
-                    kind, value = messages.get(timeout=0.2)
-                except queue.Empty:
-                    if process.is_alive():
-                        continue
-                    try:  # ended: what it sent before its end is in the pipe already
-                        kind, value = messages.get(timeout=0.5)
-                    except (queue.Empty, EOFError, OSError):
-                        process.join()
-                        self.error = _ended_words(process.exitcode)
-                        break
-                except (EOFError, OSError):  # a message cut off as the process ended
+                message = _next_message(messages, process)
+                if message is None:  # ended without a result
                     process.join()
                     self.error = _ended_words(process.exitcode)
                     break
+                kind, value = message
                 if kind == "progress":
                     self.progress.append(value)
                 elif kind == "result":
@@ -391,6 +382,22 @@ class SolveJob:
     def fraction(self) -> float:
         """Share of the time limit used (1.0 when done)."""
         return 1.0 if self.done else min(0.99, self.elapsed / max(self.options.time_limit, 0.1))
+
+
+def _next_message(messages: Queue, process: multiprocessing.process.BaseProcess) -> tuple[str, object] | None:
+    """A search's next message; None once its process has ended with nothing more sent."""
+    while True:
+        try:
+            return messages.get(timeout=0.2)
+        except queue.Empty:
+            if not process.is_alive():
+                break
+        except (EOFError, OSError):  # a message cut off as the process ended
+            return None
+    try:  # ended: what it sent before its end is in the pipe already
+        return messages.get(timeout=0.5)
+    except (queue.Empty, EOFError, OSError):
+        return None
 
 
 def _ended_words(exitcode: int | None) -> str:
